@@ -1,0 +1,49 @@
+# Two commands matter: `make run` serves the site, `make test` runs every check.
+# Both create .venv with the Python of .python-version and install what they need.
+
+PYTHON ?= $(shell command -v python$$(cat .python-version) || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed-dev
+
+.PHONY: run test lint format messages worker clean
+
+$(PY):
+	@$(PYTHON) -c 'import sys; v = open(".python-version").read().strip(); \
+	  assert "%d.%d" % sys.version_info[:2] == v, f"need Python {v}, found {sys.version.split()[0]}"'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(INSTALLED): $(PY) requirements/base.txt requirements/prod.txt requirements/dev.txt
+	$(PY) -m pip install --quiet -r requirements/dev.txt
+	@touch $@
+
+run: $(INSTALLED)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo_data
+	@echo "Birthday runs at http://127.0.0.1:8000 (mail goes to sent_emails/). Ctrl+C stops it."
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(PY) manage.py db_worker --interval 0.5 & \
+	  $(PY) manage.py runserver 127.0.0.1:8000
+
+worker: $(INSTALLED)
+	$(PY) manage.py db_worker
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+test: lint
+	$(VENV)/bin/pytest
+
+format: $(INSTALLED)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: $(INSTALLED)
+	$(PY) manage.py makemessages --locale ru --locale en --ignore '.venv/*' --no-obsolete
+	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

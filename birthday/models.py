@@ -1,0 +1,77 @@
+"""People whose birthdays users keep, their tags, and the congratulations left for them."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_birthday
+
+
+class Tag(models.Model):
+    tag = models.CharField(_("tag"), max_length=20, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["tag"]
+
+    def __str__(self) -> str:
+        return self.tag
+
+
+class Birthday(models.Model):
+    first_name = models.CharField(_("first name"), max_length=20)
+    last_name = models.CharField(_("last name"), max_length=20, blank=True, help_text=_("Optional"))
+    birthday = models.DateField(_("date of birth"), validators=[validate_birthday])
+    image = models.ImageField(_("photo"), upload_to="birthdays_images", blank=True)
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="birthdays")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.CASCADE,
+        related_name="birthdays",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("birthday")
+        verbose_name_plural = _("birthdays")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["first_name", "last_name", "birthday"],
+                name="birthday_unique_person",
+                violation_error_message=_(
+                    "This person is already on the list with this date of birth."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("birthday:detail", args=[self.pk])
+
+
+class Congratulation(models.Model):
+    text = models.TextField(_("congratulation"), max_length=2000)
+    birthday = models.ForeignKey(
+        Birthday,
+        verbose_name=_("birthday"),
+        on_delete=models.CASCADE,
+        related_name="congratulations",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.CASCADE
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("congratulation")
+        verbose_name_plural = _("congratulations")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]

@@ -1,0 +1,18 @@
+"""The site's URL map: the birthday pages at the root, accounts under /auth/, the admin."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("birthday.urls")),
+    path("auth/", include("accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler403 = "settings.views.permission_denied"
+handler404 = "settings.views.page_not_found"
+handler500 = "settings.views.server_error"
