@@ -1,4 +1,4 @@
-"""Sign-up form: username, a required email unique ignoring case, and a password."""
+"""Sign-up, and the request for a password reset link."""
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
@@ -21,3 +21,10 @@ class RegistrationForm(UserCreationForm):
                 _("A user with this email address already exists."), code="duplicate_email"
             )
         return email
+
+
+class PasswordResetRequestForm(forms.Form):
+    """Only the address: the view looks the account up, the worker writes the email."""
+
+    # EmailField strips surrounding spaces; the lookup ignores case.
+    email = forms.EmailField(label=_("Email address"), max_length=254)

@@ -1,13 +1,29 @@
-"""Sign-up. The other account pages are Django's own views with our templates."""
+"""Sign-up, and Django's password views with our email, limits and logging.
 
-from django.contrib.auth import login
+The other account pages (log in, log out, the "done" pages) are Django's own views with our
+templates.
+"""
+
+from functools import partial
+
+import structlog
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.hashers import is_password_usable
 from django.contrib.messages.views import SuccessMessageMixin
-from django.http import HttpResponse
+from django.db import transaction
+from django.forms import Form
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
-from .forms import RegistrationForm
+from .forms import PasswordResetRequestForm, RegistrationForm
+from .masking import mask_email
+from .tasks import send_password_changed_email, send_password_reset_email
+from .throttling import client_ip, password_reset_allowed
+
+logger = structlog.get_logger(__name__)
 
 
 class RegistrationView(SuccessMessageMixin, generic.CreateView):
@@ -22,4 +38,80 @@ class RegistrationView(SuccessMessageMixin, generic.CreateView):
         return response
 
     def form_invalid(self, form: RegistrationForm) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset link by email address.
+
+    Every accepted request answers with the same redirect, and does the same work: one lookup
+    and one queued task, whose argument is the user's id or None when no link may be sent. The
+    worker makes the token and sends the email, so a known address is not slower than an
+    unknown one. Over the abuse limits nothing is queued, and the answer is the same again.
+    """
+
+    form_class = PasswordResetRequestForm
+
+    def form_valid(self, form: PasswordResetRequestForm) -> HttpResponse:
+        email = form.cleaned_data["email"]
+        ip = client_ip(self.request)
+        if not password_reset_allowed(email, ip):
+            logger.warning("password_reset_throttled", email=mask_email(email), client_ip=ip)
+        else:
+            logger.info("password_reset_requested", email=mask_email(email), client_ip=ip)
+            user_id = self.recipient_id(email)
+            transaction.on_commit(partial(send_password_reset_email.enqueue, user_id))
+        return HttpResponseRedirect(self.get_success_url())
+
+    def form_invalid(self, form: PasswordResetRequestForm) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    @staticmethod
+    def recipient_id(email: str) -> int | None:
+        """The id of the account that may get a link, or None: one and the same query for all."""
+        found = (
+            get_user_model()
+            ._default_manager.filter(email__iexact=email)
+            .values_list("pk", "is_active", "password")
+            .first()
+        )
+        if found is None:
+            return None
+        pk, is_active, password = found
+        return pk if is_active and is_password_usable(password) else None
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Set a new password from an emailed link; a bad link gets a friendly 400 page.
+
+    The new password changes the session hash, so every session of the user ends.
+    """
+
+    def render_to_response(self, context: dict, **response_kwargs) -> HttpResponse:
+        if not self.validlink:
+            response_kwargs.setdefault("status", 400)
+        return super().render_to_response(context, **response_kwargs)
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        response = super().form_valid(form)
+        user = form.user
+        logger.info("password_reset_completed", user_id=user.pk, email=mask_email(user.email))
+        transaction.on_commit(partial(send_password_changed_email.enqueue, user.pk))
+        return response
+
+    def form_invalid(self, form: Form) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change the password; this session stays signed in, every other one ends."""
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        response = super().form_valid(form)
+        user = form.user
+        logger.info("password_changed", user_id=user.pk, email=mask_email(user.email))
+        transaction.on_commit(partial(send_password_changed_email.enqueue, user.pk))
+        return response
+
+    def form_invalid(self, form: Form) -> HttpResponse:
         return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -113,3 +113,14 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # Background work: Django's Tasks framework, queued in the database (`manage.py db_worker`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Password reset (accounts): link lifetime, abuse limits, the cache that counts them, proxies.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
+PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
+PASSWORD_RESET_LIMIT_PER_IP = env.int("PASSWORD_RESET_LIMIT_PER_IP", default=20)
+# Reverse proxies in front of the site that append to X-Forwarded-For; 0: use REMOTE_ADDR only.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The limits are counted in this cache. Process memory is right for `make run` (one web process);
+# several web processes need a shared one: CACHE_URL=dbcache://birthday_cache (after
+# `manage.py createcachetable`) or a Redis URL. `manage.py check --deploy` warns otherwise.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
