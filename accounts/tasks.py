@@ -5,12 +5,13 @@ itself, so neither is ever stored in the task table.
 """
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.tasks import task
 
 from . import emails
 
 
-def _active_user(user_id: int | None):
+def _active_user(user_id: int) -> AbstractBaseUser | None:
     return get_user_model()._default_manager.filter(pk=user_id, is_active=True).first()
 
 

@@ -9,10 +9,10 @@ from functools import partial
 import structlog
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.hashers import is_password_usable
 from django.contrib.messages.views import SuccessMessageMixin
 from django.db import transaction
-from django.forms import Form
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -92,26 +92,26 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
             response_kwargs.setdefault("status", 400)
         return super().render_to_response(context, **response_kwargs)
 
-    def form_valid(self, form: Form) -> HttpResponse:
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
         user = form.user
         logger.info("password_reset_completed", user_id=user.pk, email=mask_email(user.email))
         transaction.on_commit(partial(send_password_changed_email.enqueue, user.pk))
         return response
 
-    def form_invalid(self, form: Form) -> HttpResponse:
+    def form_invalid(self, form: SetPasswordForm) -> HttpResponse:
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Change the password; this session stays signed in, every other one ends."""
 
-    def form_valid(self, form: Form) -> HttpResponse:
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
         user = form.user
         logger.info("password_changed", user_id=user.pk, email=mask_email(user.email))
         transaction.on_commit(partial(send_password_changed_email.enqueue, user.pk))
         return response
 
-    def form_invalid(self, form: Form) -> HttpResponse:
+    def form_invalid(self, form: SetPasswordForm) -> HttpResponse:
         return self.render_to_response(self.get_context_data(form=form), status=400)
