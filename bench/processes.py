@@ -70,7 +70,7 @@ def start_web(env: dict[str, str], port: int, workers: int = 2) -> subprocess.Po
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)  # noqa: S310
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
             return process
         except OSError:
             time.sleep(0.2)
