@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-dev
 
-.PHONY: run test lint format messages worker clean
+.PHONY: run test lint format messages worker bench clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; v = open(".python-version").read().strip(); \
@@ -36,6 +36,9 @@ lint: $(INSTALLED)
 
 test: lint
 	$(VENV)/bin/pytest
+
+bench: $(INSTALLED)
+	$(PY) -m bench.run
 
 format: $(INSTALLED)
 	$(VENV)/bin/ruff check --fix .

@@ -1,0 +1,182 @@
+"""Run every benchmark row with real processes and write docs/benchmarks.md.
+
+Each row measures two things in the same run, interleaved where they are timings, so that the
+ratio holds on a noisy machine.
+"""
+
+import subprocess
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from . import processes
+from .client import Session, median_ms, p95_ms
+from .processes import PYTHON, ROOT, base_env, free_port, start_web, stop
+from .report import Row, write
+from .smtp_sink import start_sink
+
+SLOW_SMTP_DELAY = 0.5
+
+
+class Site:
+    """One site under test: its own SQLite database, a gunicorn process, optional workers."""
+
+    def __init__(self, workdir: Path, name: str, **env: str) -> None:
+        self.env = base_env(f"sqlite:///{workdir / name}.sqlite3", **env)
+        processes.manage(self.env, "migrate", "--noinput")
+        self.seed("users")
+        self.port = free_port()
+        self.web: subprocess.Popen | None = None
+        self.workers: list[subprocess.Popen] = []
+
+    def seed(self, *args: str) -> str:
+        result = subprocess.run(
+            [PYTHON, "-m", "bench.seed", *args],
+            cwd=ROOT,
+            env={**self.env, "ALLOWED_HOSTS": "testserver"},
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return result.stdout.strip()
+
+    def start(self, workers: int = 0) -> "Site":
+        self.web = start_web(self.env, self.port)
+        self.workers = [processes.start_worker(self.env) for _ in range(workers)]
+        return self
+
+    def session(self, login: bool = True) -> Session:
+        session = Session(self.port)
+        if login:
+            session.log_in("bench", "bench-password-123")
+        return session
+
+    def stop(self) -> None:
+        for process in [self.web, *self.workers]:
+            if process is not None:
+                stop(process)
+
+
+def interleave(samples: int, *requests: Callable[[], float]) -> list[list[float]]:
+    """Call each request in turn `samples` times; the durations per request."""
+    durations: list[list[float]] = [[] for _ in requests]
+    for _ in range(samples):
+        for index, request in enumerate(requests):
+            durations[index].append(request())
+    return durations
+
+
+def list_scaling(workdir: Path, samples: int = 60) -> Row:
+    small, large = Site(workdir, "list10"), Site(workdir, "list10000")
+    small.seed("birthdays", "10")
+    large.seed("birthdays", "10000")
+    queries = (int(small.seed("list_queries")), int(large.seed("list_queries")))
+    try:
+        small.start(), large.start()
+        clients = small.session(login=False), large.session(login=False)
+        times = interleave(samples, *(lambda c=c: c.timed_get("/birthday/")[1] for c in clients))
+    finally:
+        small.stop(), large.stop()
+    medians = [median_ms(t) for t in times]
+    ratio = medians[1] / medians[0]
+    return Row(
+        name="List page, 10 vs 10,000 birthdays",
+        measured=f"queries {queries[0]} vs {queries[1]}; "
+        f"median {medians[0]:.1f} ms vs {medians[1]:.1f} ms",
+        result=f"time ratio {ratio:.2f}",
+        target="same queries, ratio ≤ 1.5",
+        met=queries[0] == queries[1] and ratio <= 1.5,
+    )
+
+
+def smtp_env(port: int) -> dict[str, str]:
+    return {"EMAIL_BACKEND": "smtp", "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port)}
+
+
+def rejection_latency(workdir: Path, smtp_port: int, samples: int = 30) -> Row:
+    """A Beatles name with a slow mail server: queued alerts vs the tutorial's inline send."""
+    common = {**smtp_env(smtp_port), "ALERTS_THROTTLE": "0"}
+    queued = Site(workdir, "queued", ALERTS_DELIVERY="queue", **common)
+    inline = Site(workdir, "inline", ALERTS_DELIVERY="inline", **common)
+    beatle = {"first_name": "Ринго", "last_name": "Старр", "birthday": "1940-07-07"}
+    counter = iter(range(10**6))
+
+    def valid() -> dict:
+        return {"first_name": f"Гость{next(counter)}", "birthday": "1990-01-01"}
+
+    try:
+        queued.start(workers=1), inline.start()
+        q, i = queued.session(), inline.session()
+        times = interleave(
+            samples,
+            lambda: q.timed_post("/birthday/create/", beatle)[1],
+            lambda: i.timed_post("/birthday/create/", beatle)[1],
+            lambda: q.timed_post("/birthday/create/", valid())[1],
+        )
+    finally:
+        queued.stop(), inline.stop()
+    (queue_ms, inline_ms, floor_ms) = (median_ms(t) for t in times)
+    (queue_p95, inline_p95, floor_p95) = (p95_ms(t) for t in times)
+    return Row(
+        name=f"Beatles rejection, SMTP answering in {SLOW_SMTP_DELAY * 1000:.0f} ms",
+        measured=f"median / p95: queue {queue_ms:.0f} / {queue_p95:.0f} ms, "
+        f"inline {inline_ms:.0f} / {inline_p95:.0f} ms, valid name {floor_ms:.0f} / "
+        f"{floor_p95:.0f} ms",
+        result=f"queue = {queue_ms / floor_ms:.2f} × floor",
+        target="queue ≤ 1.2 × floor; inline ≥ 500 ms",
+        met=queue_ms <= 1.2 * floor_ms and inline_ms >= 500,
+    )
+
+
+def reset_timing(workdir: Path, smtp_port: int, samples: int = 200) -> Row:
+    """Password reset for a registered and an unknown address: the medians must not differ."""
+    site = Site(
+        workdir,
+        "reset",
+        **{"PASSWORD_RESET_LIMIT_PER_EMAIL": "100000", "PASSWORD_RESET_LIMIT_PER_IP": "100000"},
+        **smtp_env(smtp_port),
+    )
+    counter = iter(range(10**6))
+    try:
+        site.start(workers=1)
+        known, unknown = site.session(login=False), site.session(login=False)
+        times = interleave(
+            samples,
+            lambda: known.timed_post(
+                "/auth/password_reset/", {"email": "registered@bench.example"}
+            )[1],
+            lambda: unknown.timed_post(
+                "/auth/password_reset/", {"email": f"nobody{next(counter)}@bench.example"}
+            )[1],
+        )
+    finally:
+        site.stop()
+    known_ms, unknown_ms = median_ms(times[0]), median_ms(times[1])
+    difference = abs(known_ms - unknown_ms)
+    return Row(
+        name="Password reset, registered vs unknown address",
+        measured=f"median {known_ms:.1f} ms vs {unknown_ms:.1f} ms",
+        result=f"difference {difference:.2f} ms ({difference / unknown_ms:.1%})",
+        target="difference < 5% of the median",
+        met=difference < 0.05 * unknown_ms,
+    )
+
+
+def main() -> None:
+    smtp_port = free_port()
+    controller, _sink = start_sink(smtp_port, delay=SLOW_SMTP_DELAY)
+    with tempfile.TemporaryDirectory(prefix="birthday-bench-") as tmp:
+        workdir = Path(tmp)
+        try:
+            rows = [
+                rejection_latency(workdir, smtp_port),
+                reset_timing(workdir, smtp_port),
+                list_scaling(workdir),
+            ]
+        finally:
+            controller.stop()
+    print(write(rows, []))  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()
