@@ -13,6 +13,7 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import mailers
 from django.core.mail.handler import DEFAULT_MAILER_BACKEND
+from django.utils.module_loading import import_string
 
 from settings.mailers import (
     BACKENDS,
@@ -75,33 +76,45 @@ def _check_mailer(alias: str, prefix: str, config: dict[str, Any]) -> list[check
     try:
         mailers[alias]  # Building the backend runs its own validation of the options.
     except AnymailInvalidMailer as error:
-        return [_provider_error(alias, prefix, backend, error)]
+        return _provider_errors(alias, prefix, backend, options, error)
     except (ImproperlyConfigured, ValueError, TypeError) as error:
-        return [
-            checks.Error(
-                _without_alias(error),
-                hint=_hint(prefix, backend),
-                obj=f"MAILERS[{alias!r}]",
-                id="project.E004",
-            )
-        ]
+        return [_backend_error(alias, prefix, backend, error)]
     return []
 
 
-def _provider_error(
-    alias: str, prefix: str, backend: str, error: AnymailInvalidMailer
-) -> checks.CheckMessage:
-    """Name the exact variable for a provider option Anymail could not find."""
+def _provider_errors(
+    alias: str,
+    prefix: str,
+    backend: str,
+    options: dict[str, Any],
+    error: AnymailInvalidMailer,
+) -> list[checks.CheckMessage]:
+    """One Error per provider setting Anymail could not find, each naming its variable.
+
+    Anymail stops at the first missing option; building again with a stand-in for each one
+    found so far reveals the next, so the operator learns of all of them at once.
+    """
     provider = provider_name(backend)
-    match = _MISSING_OPTION.search(str(error))
-    if provider is None or match is None:
-        return checks.Error(
-            _without_alias(error),
-            hint=_hint(prefix, backend),
-            obj=f"MAILERS[{alias!r}]",
-            id="project.E004",
-        )
-    setting = f"{provider.upper()}_{match['option'].upper()}"
+    backend_class = import_string(backend)
+    found: dict[str, str] = {}
+    while provider and (match := _MISSING_OPTION.search(str(error))):
+        if match["option"] in found:  # a stand-in was refused: report the error as it is
+            found.clear()
+            break
+        found[match["option"]] = "stand-in"
+        try:
+            backend_class(alias=alias, **options, **found)
+        except AnymailInvalidMailer as next_error:
+            error = next_error
+        else:
+            break
+    if provider is None or not found:
+        return [_backend_error(alias, prefix, backend, error)]
+    return [_missing_setting(alias, prefix, provider, option) for option in found]
+
+
+def _missing_setting(alias: str, prefix: str, provider: str, option: str) -> checks.Error:
+    setting = f"{provider.upper()}_{option.upper()}"
     if prefix:
         hint = (
             f"Set {prefix}ANYMAIL_{setting} for this mailer only, or ANYMAIL_{setting} "
@@ -114,6 +127,15 @@ def _provider_error(
         hint=hint,
         obj=f"MAILERS[{alias!r}]",
         id="project.E003",
+    )
+
+
+def _backend_error(alias: str, prefix: str, backend: str, error: Exception) -> checks.Error:
+    return checks.Error(
+        _without_alias(error),
+        hint=_hint(prefix, backend),
+        obj=f"MAILERS[{alias!r}]",
+        id="project.E004",
     )
 
 

@@ -126,3 +126,13 @@ def test_manage_py_check_runs_the_mailer_check(environment):
 
     with pytest.raises(SystemCheckError, match=r"project\.E002"):
         call_command("check", tags=["mail"])
+
+
+def test_every_missing_provider_setting_is_reported_at_once(environment):
+    environment(EMAIL_BACKEND="mailjet", ANYMAIL_MAILJET_SECRET_KEY="s", ALERTS_EMAIL_BACKEND="postal")
+
+    assert [(error.obj, error.msg) for error in check_mailers()] == [
+        ("MAILERS['default']", "EMAIL_BACKEND='mailjet' needs ANYMAIL_MAILJET_API_KEY."),
+        ("MAILERS['alerts']", "ALERTS_EMAIL_BACKEND='postal' needs ANYMAIL_POSTAL_API_KEY."),
+        ("MAILERS['alerts']", "ALERTS_EMAIL_BACKEND='postal' needs ANYMAIL_POSTAL_API_URL."),
+    ]
