@@ -129,7 +129,9 @@ def test_manage_py_check_runs_the_mailer_check(environment):
 
 
 def test_every_missing_provider_setting_is_reported_at_once(environment):
-    environment(EMAIL_BACKEND="mailjet", ANYMAIL_MAILJET_SECRET_KEY="s", ALERTS_EMAIL_BACKEND="postal")
+    environment(
+        EMAIL_BACKEND="mailjet", ANYMAIL_MAILJET_SECRET_KEY="s", ALERTS_EMAIL_BACKEND="postal"
+    )
 
     assert [(error.obj, error.msg) for error in check_mailers()] == [
         ("MAILERS['default']", "EMAIL_BACKEND='mailjet' needs ANYMAIL_MAILJET_API_KEY."),
