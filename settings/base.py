@@ -9,6 +9,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from .mailers import build_anymail, build_mailers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -28,6 +30,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "anymail",
+    "settings.apps.ProjectConfig",
     "birthday",
     "alerts",
 ]
@@ -101,13 +105,10 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 CSRF_FAILURE_VIEW = "settings.views.csrf_failure"
 
 # Mail: Django 6.1 named mailers. `default` carries account email, `alerts` the notifications.
-MAILERS = {
-    "default": {
-        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "OPTIONS": {"file_path": str(BASE_DIR / "sent_emails")},
-    },
-}
-MAILERS["alerts"] = MAILERS["default"]
+# Both come from the environment (EMAIL_BACKEND, ALERTS_EMAIL_BACKEND, ...; see settings/mailers.py
+# and the README); settings/checks.py reports a wrong or missing variable at start-up.
+MAILERS = build_mailers(env, file_path=BASE_DIR / "sent_emails")
+ANYMAIL = build_anymail(env)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@acme.not")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 

@@ -1,0 +1,15 @@
+"""The project itself as an app, so that project-wide system checks have a place to register."""
+
+from django.apps import AppConfig
+from django.core import checks
+
+
+class ProjectConfig(AppConfig):
+    name = "settings"
+    label = "project"
+    verbose_name = "Birthday project"
+
+    def ready(self) -> None:
+        from settings.checks import check_mailers
+
+        checks.register(check_mailers, "mail")

@@ -1,0 +1,74 @@
+"""`manage.py sendtestemail --using <mailer>` works with every kind of backend."""
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from settings.mailers import build_anymail, build_mailers
+from tests.mail.conftest import make_env
+
+pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+
+
+@pytest.fixture
+def environment(settings, tmp_path):
+    def apply(**variables: str) -> None:
+        env = make_env(**variables)
+        settings.MAILERS = build_mailers(env, file_path=tmp_path / "sent_emails")
+        settings.ANYMAIL = build_anymail(env)
+
+    return apply
+
+
+def test_file(environment, tmp_path):
+    environment(ALERTS_EMAIL_BACKEND="file")
+
+    call_command("sendtestemail", "ops@example.com", using="alerts")
+
+    (written,) = (tmp_path / "sent_emails").iterdir()
+    assert b"To: ops@example.com" in written.read_bytes()
+
+
+def test_console(environment, capsys):
+    environment(EMAIL_BACKEND="console")
+
+    call_command("sendtestemail", "ops@example.com")
+
+    assert "To: ops@example.com" in capsys.readouterr().out
+
+
+def test_locmem(environment):
+    environment(ALERTS_EMAIL_BACKEND="locmem")
+
+    call_command("sendtestemail", "ops@example.com", using="alerts")
+
+    assert [message.to for message in mail.outbox] == [["ops@example.com"]]
+
+
+def test_smtp(environment, open_smtp_server):
+    environment(
+        EMAIL_BACKEND="smtp",
+        EMAIL_HOST=open_smtp_server.host,
+        EMAIL_PORT=str(open_smtp_server.port),
+    )
+
+    call_command("sendtestemail", "ops@example.com")
+
+    assert [envelope.rcpt_tos for envelope in open_smtp_server.inbox.envelopes] == [
+        ["ops@example.com"]
+    ]
+
+
+def test_mailgun(environment, mail_http_server):
+    environment(
+        ALERTS_EMAIL_BACKEND="mailgun",
+        ALERTS_ANYMAIL_MAILGUN_API_KEY="alerts-key",
+        ANYMAIL_MAILGUN_API_URL=f"{mail_http_server.url}v3",
+    )
+    mail_http_server.reply = {"id": "<1@acme.not>", "message": "Queued"}
+
+    call_command("sendtestemail", "ops@example.com", using="alerts")
+
+    (request,) = mail_http_server.requests
+    assert request.path == "/v3/acme.not/messages"  # the domain of DEFAULT_FROM_EMAIL
+    assert request.form()["to"] == ["ops@example.com"]
