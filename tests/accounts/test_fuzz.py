@@ -1,26 +1,38 @@
-"""Property-based fuzzing of sign-up: arbitrary Unicode and control characters, never a 500."""
+"""Property-based fuzzing of the account forms: arbitrary Unicode and control characters."""
+
+from urllib.parse import quote
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-anything = st.one_of(
-    st.text(max_size=300),
-    st.sampled_from(["a\r\nBcc: x@evil.example", "<script>alert(1)</script>", "\x00", "ü@ü.ü"]),
-)
+from tests.fuzzing import SCRIPT, fuzz, hostile_text
 
 
 @pytest.mark.django_db
-@settings(
-    max_examples=80,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(username=anything, email=anything, password=anything)
+@fuzz
+@given(username=hostile_text, email=hostile_text, password=hostile_text)
 def test_sign_up_never_errors(client, username, email, password):
     response = client.post(
         "/auth/registration/",
         {"username": username, "email": email, "password1": password, "password2": password},
     )
     assert response.status_code in (302, 400)
-    assert "<script>alert" not in response.text
+    assert SCRIPT not in response.text
+
+
+@pytest.mark.django_db
+@fuzz
+@given(email=hostile_text)
+def test_password_reset_request_never_errors(client, email):
+    response = client.post("/auth/password_reset/", {"email": email})
+    assert response.status_code in (302, 400)
+    assert SCRIPT not in response.text
+
+
+@pytest.mark.django_db
+@fuzz
+@given(uidb64=st.text(max_size=40), token=st.text(max_size=60))
+def test_reset_link_never_errors(client, uidb64, token):
+    response = client.get(f"/auth/reset/{quote(uidb64, safe='')}/{quote(token, safe='')}/")
+    assert response.status_code in (302, 400, 404)
