@@ -7,7 +7,10 @@ Only safe, development-grade defaults live here; `prod` demands the real values.
 from pathlib import Path
 
 import environ
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+from .logging import build_logging
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,17 +31,23 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "django_structlog",
     "birthday",
     "alerts",
 ]
 
 MIDDLEWARE = [
+    "settings.health.HealthCheckMiddleware",  # first: see settings/health.py
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication, so that every line of a request carries the user id.
+    "django_structlog.middlewares.RequestMiddleware",
+    "settings.middleware.RequestIdHeaderMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -113,3 +122,39 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # Background work: Django's Tasks framework, queued in the database (`manage.py db_worker`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Operations: logging, request ids, Content Security Policy, uploads (README "Deploying") ---
+# One structlog pipeline for every logger; `settings.prod` switches the default format to json.
+LOGGING = build_logging(
+    env.str("LOG_FORMAT", default="console"), env.str("LOG_LEVEL", default="INFO")
+)
+# Use an incoming X-Request-ID only when the proxy in front sets (and overwrites) it.
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env.bool("TRUST_REQUEST_ID_HEADER", default=False)
+# A task's log lines carry the request id of the request that enqueued it. The context travels
+# through a cache every web and worker process shares: the database (`manage.py createcachetable`).
+DJANGO_STRUCTLOG_DJANGO_TASKS_ENABLED = True
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "django_structlog": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_structlog_cache",
+        "TIMEOUT": 7 * 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    },
+}
+# No inline scripts or styles anywhere: everything comes from our own static files.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Photos: at most MAX_UPLOAD_SIZE bytes (birthday.validators); bigger uploads spool to disk.
+MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=5 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Form fields other than files: our forms are a few short texts.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
