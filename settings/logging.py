@@ -81,5 +81,8 @@ def build_logging(log_format: str, log_level: str) -> dict[str, Any]:
             "django.tasks": passthrough,
             "django_tasks_db": passthrough,
             "django_structlog": passthrough,
+            # gunicorn's own lines, when gunicorn.conf.py hands it this dict.
+            "gunicorn.error": passthrough,
+            "gunicorn.access": passthrough,
         },
     }

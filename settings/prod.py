@@ -55,3 +55,17 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Mail: SMTP for both aliases unless a provider is configured over this block.
+_smtp = {
+    "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "OPTIONS": {
+        "host": env.str("SMTP_HOST", default="localhost"),
+        "port": env.int("SMTP_PORT", default=587),
+        "username": env.str("SMTP_USER", default=""),
+        "password": env.str("SMTP_PASSWORD", default=""),
+        "use_tls": env.bool("SMTP_USE_TLS", default=True),
+        "timeout": 10,
+    },
+}
+MAILERS = {"default": _smtp, "alerts": _smtp}
