@@ -45,9 +45,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # After authentication, so that every line of a request carries the user id.
-    "django_structlog.middlewares.RequestMiddleware",
-    "settings.middleware.RequestIdHeaderMiddleware",
+    # django-structlog's, after authentication so that every line carries the user id.
+    "settings.middleware.RequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
