@@ -81,8 +81,9 @@ def build_logging(log_format: str, log_level: str) -> dict[str, Any]:
             "django.tasks": passthrough,
             "django_tasks_db": passthrough,
             "django_structlog": passthrough,
-            # gunicorn's own lines, when gunicorn.conf.py hands it this dict.
+            # gunicorn's own lines, when gunicorn.conf.py hands it this dict. Its access log
+            # would repeat django-structlog's request_finished without the request id.
             "gunicorn.error": passthrough,
-            "gunicorn.access": passthrough,
+            "gunicorn.access": {**passthrough, "level": "WARNING"},
         },
     }

@@ -143,3 +143,9 @@ def test_console_format_is_for_people():
 def test_an_unknown_format_is_refused():
     with pytest.raises(ValueError, match="LOG_FORMAT must be 'console' or 'json'"):
         build_logging("xml", "INFO")
+
+
+@pytest.mark.django_db
+def test_the_context_ends_with_the_request(client):
+    client.get("/no-such-page/")
+    assert structlog.contextvars.get_contextvars() == {}
