@@ -14,7 +14,6 @@ from django.conf import settings
 from tests.settings.prod_env import SITE_HOST, manage, prod_env
 
 
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
