@@ -38,15 +38,17 @@ def test_an_empty_variable_counts_as_missing(tmp_path):
     assert "Set these environment variables: SECRET_KEY" in result.stderr
 
 
-def prod_database_settings(env: dict[str, str]) -> dict:
-    code = (
-        "import json; from django.conf import settings; d = settings.DATABASES['default']; "
-        "print(json.dumps({k: d[k] for k in ('ENGINE', 'HOST', 'NAME', 'CONN_MAX_AGE', "
-        "'CONN_HEALTH_CHECKS')}))"
-    )
+def prod_setting(env: dict[str, str], expression: str):
+    """The value of `expression` (on `settings`) in a production process with `env`."""
+    code = f"import json; from django.conf import settings; print(json.dumps({expression}))"
     result = manage(env, "shell", "--no-imports", "-c", code)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
+
+
+def prod_database_settings(env: dict[str, str]) -> dict:
+    keys = ("ENGINE", "HOST", "NAME", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS")
+    return prod_setting(env, f"{{k: settings.DATABASES['default'][k] for k in {keys}}}")
 
 
 def test_postgresql_from_database_url_with_persistent_checked_connections(tmp_path):
@@ -63,3 +65,9 @@ def test_postgresql_from_database_url_with_persistent_checked_connections(tmp_pa
 def test_connection_age_comes_from_the_environment(tmp_path):
     env = prod_env(tmp_path, CONN_MAX_AGE="0")
     assert prod_database_settings(env)["CONN_MAX_AGE"] == 0
+
+
+@pytest.mark.parametrize(("value", "trusted"), [(None, False), ("false", False), ("true", True)])
+def test_incoming_request_ids_are_trusted_only_when_told(tmp_path, value, trusted):
+    env = prod_env(tmp_path, **({"TRUST_REQUEST_ID_HEADER": value} if value else {}))
+    assert prod_setting(env, "settings.DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID") is trusted
