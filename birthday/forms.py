@@ -1,5 +1,6 @@
 """Forms of the birthday app. The Beatles rule lives here; what follows a rejection does not."""
 
+import structlog
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from .beatles import is_beatle
 from .models import Birthday, Congratulation
 from .signals import beatles_name_rejected
+
+logger = structlog.get_logger(__name__)
 
 BEATLES_ERROR = _("We love the Beatles too, but please enter a real name!")
 
@@ -29,6 +32,12 @@ class BirthdayForm(forms.ModelForm):
         first_name = cleaned_data.get("first_name", "")
         last_name = cleaned_data.get("last_name", "")
         if first_name and is_beatle(first_name, last_name):
+            logger.info(
+                "beatles_name_rejected",
+                first_name=first_name,
+                last_name=last_name,
+                user_id=self.user.pk if self.user else None,
+            )
             beatles_name_rejected.send(
                 sender=type(self),
                 first_name=first_name,

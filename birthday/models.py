@@ -1,11 +1,17 @@
 """People whose birthdays users keep, their tags, and the congratulations left for them."""
 
 from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .validators import validate_birthday
+from .validators import (
+    IMAGE_EXTENSIONS,
+    validate_birthday,
+    validate_image_format,
+    validate_image_size,
+)
 
 
 class Tag(models.Model):
@@ -24,7 +30,16 @@ class Birthday(models.Model):
     first_name = models.CharField(_("first name"), max_length=20)
     last_name = models.CharField(_("last name"), max_length=20, blank=True, help_text=_("Optional"))
     birthday = models.DateField(_("date of birth"), validators=[validate_birthday])
-    image = models.ImageField(_("photo"), upload_to="birthdays_images", blank=True)
+    image = models.ImageField(
+        _("photo"),
+        upload_to="birthdays_images",
+        blank=True,
+        validators=[
+            FileExtensionValidator(IMAGE_EXTENSIONS),
+            validate_image_size,
+            validate_image_format,
+        ],
+    )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="birthdays")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

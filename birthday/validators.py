@@ -1,10 +1,15 @@
-"""Validation of a birthday date: not in the future, not more than a lifetime ago."""
+"""Validation of a birthday: a date within a lifetime, a photo of a sane size and type."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db.models.fields.files import FieldFile
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 from .dates import years_before
 
@@ -20,4 +25,52 @@ def validate_birthday(value: dt.date) -> None:
             _("A birthday cannot be more than %(years)d years ago."),
             code="too_old",
             params={"years": MAX_AGE_YEARS},
+        )
+
+
+# Photos: the types every browser shows, checked by content (Pillow), not by the name alone.
+IMAGE_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp"]
+
+
+def _new_upload(value: FieldFile | File) -> File | None:
+    """The file just uploaded, or None when the value is a photo stored earlier.
+
+    A stored photo was checked when it came in; it may even be missing from the storage now,
+    which must not make the whole birthday impossible to edit.
+    """
+    if isinstance(value, FieldFile) and getattr(value, "_committed", True):
+        return None
+    return value
+
+
+def validate_image_size(value: FieldFile | File) -> None:
+    upload = _new_upload(value)
+    if upload is not None and upload.size > settings.MAX_UPLOAD_SIZE:
+        raise ValidationError(
+            _("The photo is too large: at most %(max_size)s, this one is %(size)s."),
+            code="file_too_large",
+            params={
+                "max_size": filesizeformat(settings.MAX_UPLOAD_SIZE),
+                "size": filesizeformat(upload.size),
+            },
+        )
+
+
+def validate_image_format(value: FieldFile | File) -> None:
+    upload = _new_upload(value)
+    if upload is None:
+        return
+    position = upload.tell()
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image_format = image.format
+    except (OSError, Image.DecompressionBombError):
+        image_format = None
+    finally:
+        upload.seek(position)
+    if image_format not in IMAGE_FORMATS:
+        raise ValidationError(
+            _("Upload a JPEG, PNG, GIF or WebP image."), code="invalid_image_format"
         )

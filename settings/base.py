@@ -7,9 +7,12 @@ Only safe, development-grade defaults live here; `prod` demands the real values.
 from pathlib import Path
 
 import environ
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from .mailers import build_anymail, build_mailers
+
+from .logging import build_logging
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -32,17 +35,23 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "anymail",
     "settings.apps.ProjectConfig",
+
+    "django_structlog",
     "birthday",
     "alerts",
 ]
 
 MIDDLEWARE = [
+    "settings.health.HealthCheckMiddleware",  # first: see settings/health.py
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # django-structlog's, after authentication so that every line carries the user id.
+    "settings.middleware.RequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -98,7 +107,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
@@ -124,4 +133,39 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # The limits are counted in this cache. Process memory is right for `make run` (one web process);
 # several web processes need a shared one: CACHE_URL=dbcache://birthday_cache (after
 # `manage.py createcachetable`) or a Redis URL. `manage.py check --deploy` warns otherwise.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+# --- Operations: logging, request ids, Content Security Policy, uploads (README "Deploying") ---
+# One structlog pipeline for every logger; `settings.prod` switches the default format to json.
+LOGGING = build_logging(
+    env.str("LOG_FORMAT", default="console"), env.str("LOG_LEVEL", default="INFO")
+)
+# Use an incoming X-Request-ID only when the proxy in front sets (and overwrites) it.
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env.bool("TRUST_REQUEST_ID_HEADER", default=False)
+# A task's log lines carry the request id of the request that enqueued it. The context travels
+# through a cache every web and worker process shares: the database (`manage.py createcachetable`).
+DJANGO_STRUCTLOG_DJANGO_TASKS_ENABLED = True
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="locmemcache://"),
+    "django_structlog": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_structlog_cache",
+        "TIMEOUT": 7 * 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    },
+}
+# No inline scripts or styles anywhere: everything comes from our own static files.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Photos: at most MAX_UPLOAD_SIZE bytes (birthday.validators); bigger uploads spool to disk.
+MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=5 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Form fields other than files: our forms are a few short texts.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
