@@ -10,9 +10,8 @@ import environ
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from .mailers import build_anymail, build_mailers
-
 from .logging import build_logging
+from .mailers import build_anymail, build_mailers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -35,7 +34,6 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "anymail",
     "settings.apps.ProjectConfig",
-
     "django_structlog",
     "birthday",
     "alerts",

@@ -7,7 +7,7 @@ through DATABASE_URL. See README "Deploying" for every variable.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, MIDDLEWARE, env
+from .base import BASE_DIR, CACHES, DATABASES, MIDDLEWARE, env
 from .logging import build_logging
 from .mailers import build_mailers
 
@@ -27,6 +27,10 @@ SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env.str("SITE_URL").rstrip("/")
+
+# Every web process must count the password reset limits in one place: the database by default
+# (its table comes from `createcachetable`, run at release), or a Redis URL.
+CACHES["default"] = env.cache_url("CACHE_URL", default="dbcache://birthday_cache")
 
 # Persistent connections, checked before reuse so a restarted database costs no failed request.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)

@@ -1,5 +1,7 @@
 """Tests: fast hashing, tasks run in place unless a test says otherwise, an optional PostgreSQL."""
 
+import structlog
+
 from .base import *  # noqa: F403
 from .base import DATABASES, env
 
@@ -12,3 +14,7 @@ SITE_URL = "http://birthday.test"
 
 if test_database_url := env.str("TEST_DATABASE_URL", default=""):
     DATABASES["default"] = env.db_url_config(test_database_url)
+
+# Loggers must not freeze their processors on first use, or structlog.testing.capture_logs
+# misses every logger that an earlier test already used.
+structlog.configure(cache_logger_on_first_use=False)

@@ -38,7 +38,7 @@ def prod_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
 
 def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     """Run `python manage.py ...` in a fresh process with exactly `env`."""
-    return subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
+    return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
         env=env,

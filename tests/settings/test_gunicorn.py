@@ -40,7 +40,7 @@ def server(tmp_path_factory):
         assert result.returncode == 0, result.stderr
     port = free_port()
     log = (tmp_path / "gunicorn.log").open("w+")
-    process = subprocess.Popen(  # noqa: S603 (our own interpreter)
+    process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "settings.wsgi", "--bind", f"127.0.0.1:{port}"],
         cwd=settings.BASE_DIR,
         env=env,

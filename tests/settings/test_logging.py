@@ -13,21 +13,6 @@ from settings.logging import build_logging
 from tests.settings.tasks import log_a_line
 
 
-@pytest.fixture
-def json_logs():
-    """Route every logger through the production (json) format into a buffer; return a reader."""
-    stream = io.StringIO()
-    config = build_logging("json", "INFO")
-    config["handlers"]["console"]["stream"] = stream
-    logging.config.dictConfig(config)
-
-    def lines() -> list[dict]:
-        return [json.loads(line) for line in stream.getvalue().splitlines()]
-
-    yield lines
-    logging.config.dictConfig(django_settings.LOGGING)
-
-
 def by_event(lines: list[dict], event: str) -> dict:
     [line] = [line for line in lines if line["event"] == event]
     return line
