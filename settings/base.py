@@ -113,3 +113,19 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # Background work: Django's Tasks framework, queued in the database (`manage.py db_worker`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Alerts (the `alerts` app): who sends, how, and how much. See README "Alerts".
+ALERTS_FROM_EMAIL = env.str("ALERTS_FROM_EMAIL", default="birthday_form@acme.not")
+# "queue": sent by a task worker after commit; "inline": inside the request (benchmarks only).
+ALERTS_DELIVERY = env.str("ALERTS_DELIVERY", default="queue")
+# At most ALERTS_THROTTLE individual emails per recipient and kind per window (seconds);
+# the rest are folded into one digest sent when the window closes. 0 turns throttling off.
+ALERTS_THROTTLE = env.int("ALERTS_THROTTLE", default=5)
+ALERTS_THROTTLE_WINDOW = env.int("ALERTS_THROTTLE_WINDOW", default=600)
+# Transport errors: retried after 30 s · 2^n, capped; 8 attempts span about an hour.
+ALERTS_MAX_ATTEMPTS = env.int("ALERTS_MAX_ATTEMPTS", default=8)
+ALERTS_RETRY_BASE_DELAY = env.int("ALERTS_RETRY_BASE_DELAY", default=30)
+ALERTS_RETRY_MAX_DELAY = env.int("ALERTS_RETRY_MAX_DELAY", default=1920)
+# A worker's claim on a batch expires after this many seconds (a killed worker's batch is resent).
+ALERTS_CLAIM_TIMEOUT = env.int("ALERTS_CLAIM_TIMEOUT", default=300)
+ALERTS_BATCH_SIZE = env.int("ALERTS_BATCH_SIZE", default=50)
