@@ -67,7 +67,7 @@ class AlertRecipientAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send a test alert"))
     def send_test_alert(self, request: HttpRequest, queryset: QuerySet[AlertRecipient]) -> None:
-        """Record a real alert of every subscribed kind, through the same pipeline, to these only."""
+        """A real alert of each subscribed kind, through the same pipeline, for these only."""
         count = 0
         selected = list(queryset.values_list("pk", flat=True))
         for kind in kinds.all_kinds():

@@ -61,7 +61,9 @@ def claim(
     with transaction.atomic():
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
-        candidates = list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
+        candidates = list(
+            due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]
+        )
         Delivery.objects.filter(pk__in=candidates, status=Status.PENDING).update(
             status=Status.SENDING,
             claimed_by=token,

@@ -68,8 +68,7 @@ def _digest_context(delivery: Delivery) -> dict:
         "alerts": alerts,
         "count": len(alerts),
         "window_start": delivery.window_start,
-        "window_end": delivery.window_start
-        + dt.timedelta(seconds=settings.ALERTS_THROTTLE_WINDOW),
+        "window_end": delivery.window_start + dt.timedelta(seconds=settings.ALERTS_THROTTLE_WINDOW),
         "recipient": delivery.recipient,
         "admin_url": admin_url(delivery.get_admin_path()),
     }

@@ -20,15 +20,20 @@ def send_deliveries(ids: list[int] | None = None) -> int:
 @task
 def sweep() -> int:
     """Recover deliveries whose worker died mid-batch, then send everything due."""
-    delivery.release_expired_claims()
-    return run_send(None)
+    return run_sweep()
 
 
-def run_send(ids: list[int] | None) -> int:
-    result = delivery.send_due(ids, on_claim=schedule_sweep)
+def run_send(ids: list[int] | None, *, now: dt.datetime | None = None) -> int:
+    """Send, then schedule each failed delivery's retry as a deferred task."""
+    result = delivery.send_due(ids, now=now, on_claim=schedule_sweep)
     for retry_at, retry_ids in result.retry.items():
         dispatch_at(retry_ids, retry_at)
     return len(result.sent)
+
+
+def run_sweep(*, now: dt.datetime | None = None) -> int:
+    delivery.release_expired_claims(now=now)
+    return run_send(None, now=now)
 
 
 def dispatch(ids: list[int]) -> None:

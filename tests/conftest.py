@@ -51,9 +51,7 @@ def birthday(user):
 @pytest.fixture
 def postgres_only(db):
     """For tests of PostgreSQL behaviour (row locks): skip, or fail in CI, elsewhere."""
-    require_or_skip(
-        connection.vendor == "postgresql", "needs PostgreSQL: set TEST_DATABASE_URL"
-    )
+    require_or_skip(connection.vendor == "postgresql", "needs PostgreSQL: set TEST_DATABASE_URL")
 
 
 class RecordingHandler:
