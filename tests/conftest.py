@@ -49,8 +49,8 @@ def birthday(user):
 
 
 @pytest.fixture
-def postgres_only(db):
-    """For tests of PostgreSQL behaviour (row locks): skip, or fail in CI, elsewhere."""
+def postgres_only():
+    """For tests of PostgreSQL behaviour (row locks): skip elsewhere, or fail in CI."""
     require_or_skip(connection.vendor == "postgresql", "needs PostgreSQL: set TEST_DATABASE_URL")
 
 
