@@ -109,10 +109,19 @@ def send_due(
     while True:
         token, deliveries = claim(ids, now=now)
         if not deliveries:
+            if ids is not None:
+                _add_not_yet_due(ids, now, total)
             return total
         if on_claim is not None:
             on_claim(now + dt.timedelta(seconds=settings.ALERTS_CLAIM_TIMEOUT))
         total.merge(send_claimed(token, deliveries, now=now))
+
+
+def _add_not_yet_due(ids: list[int], now: dt.datetime, result: BatchResult) -> None:
+    """A task that ran early (clocks differ) hands its deliveries on to their own time."""
+    waiting = Delivery.objects.filter(pk__in=ids, status=Status.PENDING, next_attempt_at__gt=now)
+    for pk, when in waiting.values_list("pk", "next_attempt_at"):
+        result.retry[when].append(pk)
 
 
 def release_expired_claims(*, now: dt.datetime | None = None) -> int:

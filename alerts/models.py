@@ -1,5 +1,7 @@
 """Who receives alerts, what happened, and one row per email that goes (or went) out."""
 
+from datetime import datetime
+
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -39,7 +41,7 @@ class AlertRecipient(models.Model):
     def __str__(self) -> str:
         return self.email
 
-    def deactivate(self, reason: str, now=None) -> None:
+    def deactivate(self, reason: str, now: datetime | None = None) -> None:
         """Stop sending to this address, keeping why and when (a bounce, an admin)."""
         self.is_active = False
         self.deactivated_at = now or timezone.now()

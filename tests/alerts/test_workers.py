@@ -24,7 +24,9 @@ Status = Delivery.Status
 
 
 def many_pending(count: int) -> list[int]:
-    AlertRecipientFactory.create_batch(count - 1)
+    """One alert with `count` pending deliveries."""
+    AlertRecipient.objects.all().delete()
+    AlertRecipientFactory.create_batch(count)
     alert = record_event(BEATLES, {"first_name": "Ринго", "last_name": "Старр"})
     return list(alert.deliveries.values_list("pk", flat=True))
 
@@ -126,7 +128,7 @@ def test_alerts_sweep_command_recovers_too(capsys):
 
 
 @pytest.mark.django_db
-def test_claiming_a_batch_schedules_its_own_sweep(db_tasks, no_default_recipient):
+def test_claiming_a_batch_schedules_its_own_sweep(db_tasks):
     ids = many_pending(2)
     now = timezone.now()
 
@@ -137,7 +139,21 @@ def test_claiming_a_batch_schedules_its_own_sweep(db_tasks, no_default_recipient
 
 
 @pytest.mark.django_db
-def test_a_batch_never_sends_what_is_not_due(no_default_recipient):
+def test_a_batch_never_sends_what_is_not_due():
     ids = many_pending(1)
+    assert len(ids) == 1
     assert send_due(ids, now=WINDOW_START - dt.timedelta(days=365 * 10)).sent == []
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_task_that_runs_early_hands_its_deliveries_on_to_their_time(db_tasks):
+    [pk] = many_pending(1)
+    due_at = timezone.now() + dt.timedelta(minutes=5)
+    Delivery.objects.filter(pk=pk).update(next_attempt_at=due_at)
+
+    assert run_send([pk]) == 0
+
+    [later] = DBTaskResult.objects.filter(task_path="alerts.tasks.send_deliveries")
+    assert later.run_after == due_at
+    assert later.args_kwargs["kwargs"] == {"ids": [pk]}
