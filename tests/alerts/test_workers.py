@@ -157,3 +157,44 @@ def test_a_task_that_runs_early_hands_its_deliveries_on_to_their_time(db_tasks):
     [later] = DBTaskResult.objects.filter(task_path="alerts.tasks.send_deliveries")
     assert later.run_after == due_at
     assert later.args_kwargs["kwargs"] == {"ids": [pk]}
+
+
+def two_web_processes_record(events_each: int) -> None:
+    start = threading.Barrier(2)
+    errors = []
+
+    def web():
+        try:
+            start.wait()
+            for i in range(events_each):
+                record_event(BEATLES, {"first_name": f"Ринго{i}"}, now=WINDOW_START)
+        except Exception as error:  # surfaced below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=web) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    individual = Delivery.objects.filter(alert__isnull=False).exclude(status=Status.DIGESTED)
+    assert individual.count() == 5
+    digest = Delivery.objects.get(alert__isnull=True)
+    assert digest.folded.count() == digest.folded_count == 2 * events_each - 5
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_events_respect_the_throttle(settings):
+    queue_only(settings)
+    settings.ALERTS_THROTTLE = 5
+    two_web_processes_record(6)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_events_respect_the_throttle_on_postgresql(settings, postgres_only):
+    queue_only(settings)
+    settings.ALERTS_THROTTLE = 5
+    two_web_processes_record(6)
