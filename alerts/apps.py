@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
 class AlertsConfig(AppConfig):
     name = "alerts"
     verbose_name = _("Alerts")
+
+    def ready(self) -> None:
+        from . import checks as alert_checks
+        from . import receivers
+
+        receivers.connect()
+        checks.register(alert_checks.check_delivery_setting)
+        checks.register(alert_checks.check_recipients, checks.Tags.database)

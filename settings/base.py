@@ -167,3 +167,19 @@ MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Form fields other than files: our forms are a few short texts.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+
+# Alerts (the `alerts` app): who sends, how, and how much. See README "Alerts".
+ALERTS_FROM_EMAIL = env.str("ALERTS_FROM_EMAIL", default="birthday_form@acme.not")
+# "queue": sent by a task worker after commit; "inline": inside the request (benchmarks only).
+ALERTS_DELIVERY = env.str("ALERTS_DELIVERY", default="queue")
+# At most ALERTS_THROTTLE individual emails per recipient and kind per window (seconds);
+# the rest are folded into one digest sent when the window closes. 0 turns throttling off.
+ALERTS_THROTTLE = env.int("ALERTS_THROTTLE", default=5)
+ALERTS_THROTTLE_WINDOW = env.int("ALERTS_THROTTLE_WINDOW", default=600)
+# Transport errors: retried after 30 s · 2^n, capped; 8 attempts span about an hour.
+ALERTS_MAX_ATTEMPTS = env.int("ALERTS_MAX_ATTEMPTS", default=8)
+ALERTS_RETRY_BASE_DELAY = env.int("ALERTS_RETRY_BASE_DELAY", default=30)
+ALERTS_RETRY_MAX_DELAY = env.int("ALERTS_RETRY_MAX_DELAY", default=1920)
+# A worker's claim on a batch expires after this many seconds (a killed worker's batch is resent).
+ALERTS_CLAIM_TIMEOUT = env.int("ALERTS_CLAIM_TIMEOUT", default=300)
+ALERTS_BATCH_SIZE = env.int("ALERTS_BATCH_SIZE", default=50)

@@ -3,7 +3,7 @@
 import structlog
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env
+from .base import BASE_DIR, DATABASES, env
 
 SECRET_KEY = "test-only-secret-key-not-for-any-real-use"
 DEBUG = False
@@ -14,6 +14,10 @@ SITE_URL = "http://birthday.test"
 
 if test_database_url := env.str("TEST_DATABASE_URL", default=""):
     DATABASES["default"] = env.db_url_config(test_database_url)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not shared-cache memory: there, concurrent connections (the alerts workers' tests)
+    # fail with "table is locked" instead of waiting for the write lock as in production.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 
 # Loggers must not freeze their processors on first use, or structlog.testing.capture_logs
 # misses every logger that an earlier test already used.

@@ -1,13 +1,18 @@
 """Fixtures shared by the whole suite."""
 
+import email
+import email.policy
 import io
 import json
 import logging.config
 import os
+import socket
 
 import pytest
 import structlog
+from aiosmtpd.controller import Controller
 from django.conf import settings as django_settings
+from django.db import connection
 
 from settings.logging import build_logging
 from tests.factories import BirthdayFactory, UserFactory
@@ -72,3 +77,88 @@ def json_logs():
     structlog.configure(cache_logger_on_first_use=False)  # as settings.test has it
     yield RenderedLogs(stream)
     logging.config.dictConfig(django_settings.LOGGING)
+
+
+@pytest.fixture
+def postgres_only():
+    """For tests of PostgreSQL behaviour (row locks): skip elsewhere, or fail in CI."""
+    require_or_skip(connection.vendor == "postgresql", "needs PostgreSQL: set TEST_DATABASE_URL")
+
+
+class RecordingHandler:
+    """An aiosmtpd handler that keeps what it receives, or answers with `reply` instead."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        self.connections = 0
+        self.reply: str | None = None
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.connections += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.reply:
+            return self.reply
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        self.messages.append(
+            email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        )
+        return "250 Message accepted"
+
+
+class SMTPServer:
+    """A real SMTP server on loopback. `refuse("451 ...")`, `accept()`, `stop()`, `start()`."""
+
+    def __init__(self) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.handler = RecordingHandler()
+        self.controller: Controller | None = None
+
+    @property
+    def messages(self) -> list[email.message.EmailMessage]:
+        return self.handler.messages
+
+    @property
+    def connections(self) -> int:
+        return self.handler.connections
+
+    def refuse(self, reply: str = "451 4.3.0 Try again later") -> None:
+        self.handler.reply = reply
+
+    def accept(self) -> None:
+        self.handler.reply = None
+
+    def start(self) -> None:
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def mailer(self) -> dict:
+        """A MAILERS entry that sends here."""
+        return {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": self.port, "timeout": 5},
+        }
+
+
+@pytest.fixture
+def smtp_server():
+    """A running SMTP server on loopback that records messages and counts connections."""
+    server = SMTPServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+def use_smtp_mailer(settings, alias: str, server: SMTPServer) -> None:
+    """Point one MAILERS alias at the loopback server (the test runner made them all locmem)."""
+    settings.MAILERS = {**settings.MAILERS, alias: server.mailer()}

@@ -51,3 +51,21 @@ class CongratulationFactory(factory.django.DjangoModelFactory):
     text = "С днём рождения!"
     birthday = factory.SubFactory(BirthdayFactory)
     author = factory.SubFactory(UserFactory)
+
+
+class AlertRecipientFactory(factory.django.DjangoModelFactory):
+    """An active recipient subscribed to the Beatles alert (pass kinds=[] for none)."""
+
+    class Meta:
+        model = "alerts.AlertRecipient"
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"watcher{n}@acme.not")
+    name = factory.Sequence(lambda n: f"Watcher {n}")
+
+    @factory.post_generation
+    def kinds(self, create, extracted, **kwargs):
+        if create:
+            kinds = ["beatles_name_rejected"] if extracted is None else extracted
+            for kind in kinds:
+                self.subscriptions.create(kind=kind)

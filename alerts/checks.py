@@ -1,0 +1,43 @@
+"""System checks: a valid delivery mode, and someone to receive each kind of alert."""
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Warning
+from django.db import DatabaseError
+
+from . import kinds
+from .models import AlertRecipient
+
+DELIVERY_MODES = ("queue", "inline")
+
+
+def check_delivery_setting(app_configs=None, **kwargs) -> list[CheckMessage]:
+    if settings.ALERTS_DELIVERY in DELIVERY_MODES:
+        return []
+    return [
+        Error(
+            f"ALERTS_DELIVERY is {settings.ALERTS_DELIVERY!r}.",
+            hint=f"Use one of {', '.join(DELIVERY_MODES)}.",
+            id="alerts.E001",
+        )
+    ]
+
+
+def check_recipients(app_configs=None, databases=None, **kwargs) -> list[CheckMessage]:
+    """A database check (`check --database default`, `migrate`): it queries the recipients."""
+    if not databases:
+        return []
+    messages = []
+    for kind in kinds.all_kinds():
+        try:
+            covered = AlertRecipient.objects.subscribed_to(kind.name).exists()
+        except DatabaseError:
+            return []  # Not migrated yet.
+        if not covered:
+            messages.append(
+                Warning(
+                    f"No active recipient receives {kind.name!r} alerts.",
+                    hint="Such events are still recorded; add a recipient in the admin.",
+                    id="alerts.W001",
+                )
+            )
+    return messages

@@ -1,0 +1,189 @@
+"""Sending deliveries: claim atomically, send a batch over one connection, back off, sweep.
+
+A worker claims deliveries with a conditional UPDATE (pending → sending, stamped with its own
+token), so two workers never send the same one. A worker killed mid-batch leaves its claims in
+`sending`; once their lease (ALERTS_CLAIM_TIMEOUT) has expired, `release_expired_claims` puts them
+back to pending. Delivery is at least once: a message may repeat after a crash, always with the
+same Message-ID.
+"""
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import structlog
+from django.conf import settings
+from django.core.mail import mailers
+from django.db import connection, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from .models import Delivery
+from .rendering import build_message
+
+logger = structlog.get_logger(__name__)
+
+Status = Delivery.Status
+
+
+@dataclass
+class BatchResult:
+    sent: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    # When to try again → which deliveries.
+    retry: dict[dt.datetime, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    def merge(self, other: "BatchResult") -> None:
+        self.sent += other.sent
+        self.failed += other.failed
+        for when, ids in other.retry.items():
+            self.retry[when] += ids
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """Exponential backoff after the given number of failed attempts, capped."""
+    base = settings.ALERTS_RETRY_BASE_DELAY
+    seconds = min(base * 2 ** max(attempts - 1, 0), settings.ALERTS_RETRY_MAX_DELAY)
+    return dt.timedelta(seconds=seconds)
+
+
+def claim(
+    ids: Iterable[int] | None = None, *, now: dt.datetime, limit: int | None = None
+) -> tuple[str, list[Delivery]]:
+    """Claim due pending deliveries (all due ones, or among `ids`) for this worker only."""
+    token = uuid.uuid4().hex
+    limit = limit or settings.ALERTS_BATCH_SIZE
+    due = Delivery.objects.filter(status=Status.PENDING, next_attempt_at__lte=now)
+    if ids is not None:
+        due = due.filter(pk__in=list(ids))
+    with transaction.atomic():
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        candidates = list(
+            due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]
+        )
+        Delivery.objects.filter(pk__in=candidates, status=Status.PENDING).update(
+            status=Status.SENDING,
+            claimed_by=token,
+            claimed_at=now,
+            attempts=F("attempts") + 1,
+        )
+    claimed = Delivery.objects.filter(claimed_by=token, status=Status.SENDING)
+    return token, list(claimed.select_related("alert", "recipient").order_by("pk"))
+
+
+def send_claimed(token: str, deliveries: list[Delivery], *, now: dt.datetime) -> BatchResult:
+    """Send claimed deliveries over ONE connection of the `alerts` mailer; record each outcome."""
+    result = BatchResult()
+    remaining = list(deliveries)
+    try:
+        with mailers["alerts"] as mail_connection:
+            while remaining:
+                delivery = remaining[0]
+                try:
+                    mail_connection.send_messages([build_message(delivery)])
+                except Exception as error:
+                    _record_failure(token, delivery, error, now, result)
+                else:
+                    _record_success(token, delivery, result)
+                remaining.pop(0)
+    except Exception as error:
+        # The connection could not be opened (or broke on closing): nothing left went out.
+        for delivery in remaining:
+            _record_failure(token, delivery, error, now, result)
+    return result
+
+
+def send_due(
+    ids: Iterable[int] | None = None,
+    *,
+    now: dt.datetime | None = None,
+    on_claim: Callable[[dt.datetime], None] | None = None,
+) -> BatchResult:
+    """Claim and send batches until nothing due is left. `on_claim` gets each lease's expiry."""
+    now = now or timezone.now()
+    ids = None if ids is None else list(ids)
+    total = BatchResult()
+    while True:
+        token, deliveries = claim(ids, now=now)
+        if not deliveries:
+            if ids is not None:
+                _add_not_yet_due(ids, now, total)
+            return total
+        if on_claim is not None:
+            on_claim(now + dt.timedelta(seconds=settings.ALERTS_CLAIM_TIMEOUT))
+        total.merge(send_claimed(token, deliveries, now=now))
+
+
+def _add_not_yet_due(ids: list[int], now: dt.datetime, result: BatchResult) -> None:
+    """A task that ran early (clocks differ) hands its deliveries on to their own time."""
+    waiting = Delivery.objects.filter(pk__in=ids, status=Status.PENDING, next_attempt_at__gt=now)
+    for pk, when in waiting.values_list("pk", "next_attempt_at"):
+        result.retry[when].append(pk)
+
+
+def release_expired_claims(*, now: dt.datetime | None = None) -> int:
+    """Give deliveries claimed by a dead worker back to pending (or fail them if out of tries)."""
+    now = now or timezone.now()
+    expired = Delivery.objects.filter(
+        status=Status.SENDING,
+        claimed_at__lte=now - dt.timedelta(seconds=settings.ALERTS_CLAIM_TIMEOUT),
+    )
+    reset = {"claimed_by": "", "claimed_at": None}
+    failed = expired.filter(attempts__gte=settings.ALERTS_MAX_ATTEMPTS).update(
+        status=Status.FAILED, last_error="The worker stopped while sending.", **reset
+    )
+    released = expired.update(status=Status.PENDING, next_attempt_at=now, **reset)
+    if failed or released:
+        logger.warning("alert_claims_released", released=released, failed=failed)
+    return released
+
+
+def reset_for_retry(deliveries: QuerySet[Delivery], *, now: dt.datetime | None = None) -> list[int]:
+    """Failed or pending deliveries become due now with a fresh count of attempts."""
+    now = now or timezone.now()
+    retryable = deliveries.filter(status__in=[Status.FAILED, Status.PENDING])
+    ids = list(retryable.values_list("pk", flat=True))
+    Delivery.objects.filter(pk__in=ids, status__in=[Status.FAILED, Status.PENDING]).update(
+        status=Status.PENDING, attempts=0, next_attempt_at=now, last_error=""
+    )
+    return ids
+
+
+def _record_success(token: str, delivery: Delivery, result: BatchResult) -> None:
+    Delivery.objects.filter(pk=delivery.pk, claimed_by=token).update(
+        status=Status.SENT, sent_at=timezone.now(), claimed_by="", claimed_at=None, last_error=""
+    )
+    result.sent.append(delivery.pk)
+    logger.info("alert_delivery_sent", delivery_id=delivery.pk, kind=delivery.kind)
+
+
+def _record_failure(
+    token: str, delivery: Delivery, error: Exception, now: dt.datetime, result: BatchResult
+) -> None:
+    error_text = f"{type(error).__name__}: {error}"[:2000]
+    mine = Delivery.objects.filter(pk=delivery.pk, claimed_by=token)
+    reset = {"claimed_by": "", "claimed_at": None, "last_error": error_text}
+    if delivery.attempts >= settings.ALERTS_MAX_ATTEMPTS:
+        mine.update(status=Status.FAILED, **reset)
+        result.failed.append(delivery.pk)
+        logger.error(
+            "alert_delivery_failed",
+            delivery_id=delivery.pk,
+            attempts=delivery.attempts,
+            error=type(error).__name__,
+        )
+        return
+    retry_at = now + retry_delay(delivery.attempts)
+    mine.update(status=Status.PENDING, next_attempt_at=retry_at, **reset)
+    result.retry[retry_at].append(delivery.pk)
+    # The error's class only: SMTP errors may quote the address; the admin shows the full text.
+    logger.warning(
+        "alert_delivery_retry",
+        delivery_id=delivery.pk,
+        attempts=delivery.attempts,
+        retry_at=retry_at.isoformat(),
+        error=type(error).__name__,
+    )

@@ -1,0 +1,13 @@
+"""Operators' recovery: release expired claims and send every due delivery now."""
+
+from django.core.management.base import BaseCommand
+
+from alerts.tasks import run_sweep
+
+
+class Command(BaseCommand):
+    help = "Release deliveries claimed by a dead worker and send every due delivery."
+
+    def handle(self, *args, **options) -> None:
+        sent = run_sweep()
+        self.stdout.write(f"Sent {sent} alert email(s).")

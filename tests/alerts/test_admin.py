@@ -1,0 +1,127 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from alerts.models import Alert, AlertRecipient, Delivery
+from alerts.recording import record_event
+from tests.factories import AlertRecipientFactory
+
+Status = Delivery.Status
+pytestmark = pytest.mark.django_db
+
+
+def run_action(client, model, action, objects):
+    return client.post(
+        reverse(f"admin:alerts_{model}_changelist"),
+        {"action": action, "_selected_action": [obj.pk for obj in objects]},
+        follow=True,
+    )
+
+
+def test_recipients_are_listed_searched_and_shown_in_russian(admin_client):
+    AlertRecipientFactory(email="ringo@acme.not")
+
+    page = admin_client.get(reverse("admin:alerts_alertrecipient_changelist"), {"q": "ringo"})
+
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert "ringo@acme.not" in content
+    assert "admin@acme.not" not in content
+    assert "Получатели оповещений" in content
+    assert "Отклонено имя битла" in content
+
+
+def test_email_is_unique_ignoring_case(admin_client):
+    page = admin_client.post(
+        reverse("admin:alerts_alertrecipient_add"),
+        {
+            "email": "ADMIN@acme.not",
+            "name": "",
+            "is_active": "on",
+            "subscriptions-TOTAL_FORMS": "0",
+            "subscriptions-INITIAL_FORMS": "0",
+        },
+    )
+    assert page.status_code == 200
+    assert "Получатель с таким адресом уже есть." in page.content.decode()
+    assert AlertRecipient.objects.count() == 1
+
+
+def test_deactivate_and_activate_actions_keep_when_and_why(admin_client):
+    recipient = AlertRecipient.objects.get()
+
+    run_action(admin_client, "alertrecipient", "deactivate", [recipient])
+    recipient.refresh_from_db()
+    assert not recipient.is_active
+    assert recipient.deactivated_at is not None
+    assert recipient.deactivation_reason == "Отключён в админке."
+
+    run_action(admin_client, "alertrecipient", "activate", [recipient])
+    recipient.refresh_from_db()
+    assert recipient.is_active
+    assert recipient.deactivated_at is None
+    assert recipient.deactivation_reason == ""
+
+
+def test_send_a_test_alert_goes_through_the_pipeline_to_the_selected_only(
+    admin_client, admin_user, django_capture_on_commit_callbacks
+):
+    chosen = AlertRecipientFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = run_action(admin_client, "alertrecipient", "send_test_alert", [chosen])
+
+    assert "Тестовое оповещение записано" in page.content.decode()
+    alert = Alert.objects.get()
+    assert alert.is_test
+    assert alert.payload["username"] == admin_user.username
+    assert alert.deliveries.get().status == Status.SENT
+    [message] = mail.outbox
+    assert message.to == [chosen.email]
+    assert message.subject == "[тест] Another Beatles member"
+    assert "Это тестовое оповещение" in message.body
+
+
+def test_alerts_are_read_only_with_their_deliveries_inline(admin_client):
+    alert = record_event("beatles_name_rejected", {"first_name": "Ринго", "last_name": "Старр"})
+
+    listing = admin_client.get(
+        reverse("admin:alerts_alert_changelist"), {"kind": "beatles_name_rejected"}
+    )
+    detail = admin_client.get(reverse("admin:alerts_alert_change", args=[alert.pk]))
+
+    assert "Ринго Старр" in listing.content.decode()
+    assert detail.status_code == 200
+    content = detail.content.decode()
+    assert "admin@acme.not" in content
+    assert "ожидает" in content
+    assert 'name="_save"' not in content
+
+
+def test_deliveries_filter_by_status_and_retry_now(
+    admin_client, django_capture_on_commit_callbacks
+):
+    alert = record_event("beatles_name_rejected", {"first_name": "Ринго", "last_name": "Старр"})
+    failed = alert.deliveries.get()
+    Delivery.objects.filter(pk=failed.pk).update(
+        status=Status.FAILED, attempts=8, last_error="SMTPDataError: 554"
+    )
+
+    listing = admin_client.get(reverse("admin:alerts_delivery_changelist"), {"status": "failed"})
+    assert listing.context["cl"].result_count == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        page = run_action(admin_client, "delivery", "retry_now", [failed])
+
+    assert "1 отправка снова в очереди." in page.content.decode()
+    failed.refresh_from_db()
+    assert failed.status == Status.SENT
+    assert failed.attempts == 1
+    assert len(mail.outbox) == 1
+
+
+def test_retry_now_leaves_sent_deliveries_alone(admin_client, django_capture_on_commit_callbacks):
+    alert = record_event("beatles_name_rejected", {"first_name": "Ринго"})
+    alert.deliveries.update(status=Status.SENT)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_action(admin_client, "delivery", "retry_now", alert.deliveries.all())
+    assert mail.outbox == []

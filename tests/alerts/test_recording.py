@@ -1,0 +1,129 @@
+import pytest
+import structlog
+from django.core import mail
+from django.db import connection
+
+from alerts import kinds
+from alerts.models import Alert, Delivery
+from alerts.recording import record_event
+from alerts.tasks import send_deliveries
+from birthday.forms import BirthdayForm
+from birthday.signals import beatles_name_rejected
+from tests.factories import AlertRecipientFactory
+
+BEATLES = kinds.BEATLES_NAME_REJECTED.name
+BEATLES_ERROR = "Мы тоже любим Битлз, но введите, пожалуйста, настоящее имя!"
+
+
+def reject(user=None, first_name="Ринго", last_name="Старр"):
+    beatles_name_rejected.send(
+        sender=BirthdayForm, first_name=first_name, last_name=last_name, user=user
+    )
+
+
+@pytest.mark.django_db
+def test_signal_records_one_alert_and_a_delivery_per_active_subscriber(user, no_default_recipient):
+    subscribed = AlertRecipientFactory.create_batch(2)
+    AlertRecipientFactory(is_active=False)
+    AlertRecipientFactory(kinds=[])
+
+    reject(user)
+
+    alert = Alert.objects.get()
+    assert alert.kind == BEATLES
+    assert alert.payload == {
+        "first_name": "Ринго",
+        "last_name": "Старр",
+        "user_id": user.pk,
+        "username": user.username,
+    }
+    deliveries = alert.deliveries.all()
+    assert {d.recipient for d in deliveries} == set(subscribed)
+    assert {d.status for d in deliveries} == {Delivery.Status.PENDING}
+    assert len({d.message_id for d in deliveries}) == 2
+
+
+@pytest.mark.django_db
+def test_anonymous_event_is_recorded_without_a_user(no_default_recipient):
+    reject(None)
+    assert Alert.objects.get().payload["user_id"] is None
+
+
+@pytest.mark.django_db
+def test_event_without_subscribers_is_still_recorded(no_default_recipient):
+    alert = record_event(BEATLES, {"first_name": "John", "last_name": "Lennon"})
+    assert alert.pk and not alert.deliveries.exists()
+
+
+@pytest.mark.django_db
+def test_receiver_is_connected_once():
+    receivers = [r for r in beatles_name_rejected.receivers if "alerts" in str(r[0])]
+    assert len(receivers) == 1
+
+
+def test_ringo_through_the_real_view_mails_the_admin(
+    user_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = user_client.post(
+            "/birthday/create/",
+            {"first_name": "Ринго", "last_name": "Старр", "birthday": "1940-07-07"},
+        )
+
+    assert response.status_code == 400
+    assert BEATLES_ERROR in response.content.decode()
+    delivery = Delivery.objects.get()
+    assert delivery.status == Delivery.Status.SENT
+    [message] = mail.outbox
+    assert message.sent_using == "alerts"
+    assert message.to == ["admin@acme.not"]
+    assert message.from_email == "birthday_form@acme.not"
+    assert message.subject == "Another Beatles member"
+    assert "Ринго Старр пытался опубликовать запись!" in message.body
+    assert message.extra_headers["Message-ID"] == delivery.message_id
+
+
+def test_recording_failure_still_gives_the_form_error_and_logs_the_event(
+    user_client, user, django_capture_on_commit_callbacks
+):
+    # A real database failure: the alerts table is gone (until the test's rollback).
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE alerts_alert RENAME TO alerts_alert_gone")
+
+    with structlog.testing.capture_logs() as logs, django_capture_on_commit_callbacks(execute=True):
+        response = user_client.post(
+            "/birthday/create/",
+            {"first_name": "Ринго", "last_name": "Старр", "birthday": "1940-07-07"},
+        )
+
+    assert response.status_code == 400
+    assert BEATLES_ERROR in response.content.decode()
+    [failure] = [entry for entry in logs if entry["event"] == "alert_record_failed"]
+    assert failure["log_level"] == "error"
+    assert failure["kind"] == BEATLES
+    assert failure["payload"] == {
+        "first_name": "Ринго",
+        "last_name": "Старр",
+        "user_id": user.pk,
+        "username": user.username,
+    }
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_inline_delivery_sends_inside_the_request(
+    settings, user_client, django_capture_on_commit_callbacks
+):
+    settings.ALERTS_DELIVERY = "inline"
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        user_client.post(
+            "/birthday/create/",
+            {"first_name": "Ringo", "last_name": "Starr", "birthday": "1940-07-07"},
+        )
+
+    # Nothing queued to send; only the deferred sweep that guards the claimed batch.
+    queued = [result.task.name for result in send_deliveries.get_backend().results]
+    assert queued == ["sweep"]
+    assert [m.to for m in mail.outbox] == [["admin@acme.not"]]
