@@ -68,6 +68,22 @@ def make_user(live_site: LiveSite):
     return make
 
 
+@pytest.fixture(scope="package")
+def ada_birthday(live_site: LiveSite) -> int:
+    """Ada Lovelace's birthday with a tag, added by a user no test signs in as; returns its pk."""
+    return int(
+        live_site.shell(
+            "import datetime; from django.contrib.auth import get_user_model; "
+            "from birthday.models import Birthday, Tag; "
+            "author = get_user_model().objects.create_user('ada-author', 'ada@example.com'); "
+            "ada = Birthday.objects.create(first_name='Ада', last_name='Лавлейс', "
+            "birthday=datetime.date(1815, 12, 10), author=author); "
+            "ada.tags.add(Tag.objects.get_or_create(tag='наука')[0]); "
+            "print(ada.pk)"
+        )
+    )
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport:
     """On a failed journey, keep what the browser showed and what the server logged."""

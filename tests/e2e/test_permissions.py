@@ -5,39 +5,23 @@ from playwright.sync_api import Page, expect
 
 from .a11y import assert_accessible
 from .conftest import PASSWORD
-from .server import LiveSite
 from .steps import log_in
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def someone_elses_birthday(live_site: LiveSite, make_user) -> int:
-    """Ada's birthday, added by a user the test never signs in as."""
-    author = make_user()
-    return int(
-        live_site.shell(
-            "import datetime; from django.contrib.auth import get_user_model; "
-            "from birthday.models import Birthday; "
-            f"author = get_user_model().objects.get(username={author!r}); "
-            "print(Birthday.objects.get_or_create(first_name='Ада', last_name='Лавлейс', "
-            "birthday=datetime.date(1815, 12, 10), defaults={'author': author})[0].pk)"
-        )
-    )
-
-
 @pytest.mark.parametrize("action", ["edit", "delete"])
 def test_a_stranger_gets_a_friendly_403(
-    page: Page, make_user, someone_elses_birthday: int, action: str
+    page: Page, make_user, ada_birthday: int, action: str
 ) -> None:
     log_in(page, make_user(), PASSWORD)
 
-    page.goto(f"/birthday/{someone_elses_birthday}/")
+    page.goto(f"/birthday/{ada_birthday}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Ада Лавлейс")
     expect(page.get_by_role("link", name="Изменить")).to_have_count(0)
     expect(page.get_by_role("link", name="Удалить")).to_have_count(0)
 
-    response = page.goto(f"/birthday/{someone_elses_birthday}/{action}/")
+    response = page.goto(f"/birthday/{ada_birthday}/{action}/")
     assert response.status == 403
     expect(page.get_by_role("heading", level=1)).to_have_text("403 · Доступ запрещён")
     expect(page.get_by_text("Изменять запись может только её автор.")).to_be_visible()
