@@ -23,7 +23,7 @@ def free_port() -> int:
 
 
 class LiveSite:
-    """Runs the development profile against its own SQLite file, media and mail folders.
+    """Runs the development profile against its own SQLite file and media folder.
 
     The web server and the task worker run in their own process groups, so that stopping them
     also stops anything they started.
@@ -32,7 +32,6 @@ class LiveSite:
     def __init__(self) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="birthday-e2e-")
         self.root = Path(self._tmp.name)
-        self.mail_dir = self.root / "mail"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
@@ -41,9 +40,8 @@ class LiveSite:
             "DATABASE_URL": f"sqlite:///{self.root / 'db.sqlite3'}",
             "MEDIA_ROOT": str(self.root / "media"),
             "SITE_URL": self.url,
-            # Where the account and alert mail goes once the mail settings read these.
-            "EMAIL_BACKEND": "file",
-            "EMAIL_FILE_PATH": str(self.mail_dir),
+            # Media are served by the development server only with DEBUG on.
+            "DEBUG": "True",
             "PYTHONUNBUFFERED": "1",
         }
         self._processes: list[subprocess.Popen] = []
@@ -68,7 +66,6 @@ class LiveSite:
         return self.manage("shell", "--no-imports", "--command", code).strip()
 
     def start(self) -> None:
-        self.mail_dir.mkdir()
         self.manage("migrate", "--noinput")
         self._spawn("server", "runserver", f"127.0.0.1:{self.port}", "--noreload")
         self._spawn("worker", "db_worker", "--interval", "0.5")

@@ -35,28 +35,36 @@ def test_every_page_has_labels_a_title_and_one_heading(page: Page, make_user) ->
         assert_accessible(page)
 
 
-def tab_to(page: Page, selector: str, limit: int = 25) -> None:
-    """Presses Tab until the element has focus, as a keyboard user would."""
-    target = page.locator(selector)
+def tab_to(page: Page, name: str, limit: int = 25) -> None:
+    """Presses Tab until the link or button called `name` has focus, as a keyboard user would."""
     for _ in range(limit):
         page.keyboard.press("Tab")
-        if target.evaluate("el => el === document.activeElement"):
+        if page.evaluate("() => document.activeElement.textContent.trim()") == name:
             return
-    pytest.fail(f"{selector} cannot be reached with Tab")
+    pytest.fail(f"{name!r} cannot be reached with Tab")
+
+
+def test_the_first_tab_offers_to_skip_the_menu(page: Page) -> None:
+    page.goto("/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Перейти к содержанию")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
 
 
 def test_log_in_with_the_keyboard_alone(page: Page, make_user) -> None:
     username = make_user()
-    page.goto("/auth/login/")
+    page.goto("/")
+    tab_to(page, "Войти")
+    page.keyboard.press("Enter")
 
-    # The first Tab offers to skip the menu.
-    page.keyboard.press("Tab")
-    expect(page.get_by_role("link", name="Перейти к содержанию")).to_be_focused()
-
-    tab_to(page, "#id_username")
+    # The login page puts the cursor in the username field.
+    expect(page.get_by_label("Имя пользователя")).to_be_focused()
     page.keyboard.type(username)
     page.keyboard.press("Tab")
-    expect(page.locator("#id_password")).to_be_focused()
+    expect(page.get_by_label("Пароль")).to_be_focused()
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
 
