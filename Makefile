@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-dev
 
-.PHONY: run test lint format messages worker bench clean
+.PHONY: run test lint format messages worker bench screenshots clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; v = open(".python-version").read().strip(); \
@@ -48,6 +48,10 @@ format: $(INSTALLED)
 messages: $(INSTALLED)
 	$(PY) manage.py makemessages --locale ru --locale en --ignore '.venv/*' --no-obsolete
 	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+# Photographs the main pages into docs/screenshots/ (needs Chromium, like the browser tests).
+screenshots: $(INSTALLED)
+	$(PY) -m tests.e2e.screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

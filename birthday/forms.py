@@ -26,6 +26,9 @@ class BirthdayForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        if not self.fields["tags"].queryset.exists():
+            # Tags are made in the admin; until there is one, an empty "Tags" heading only puzzles.
+            del self.fields["tags"]
 
     def clean(self) -> dict:
         cleaned_data = super().clean()

@@ -7,7 +7,7 @@ from django.utils import timezone
 from birthday.dates import years_before
 from birthday.forms import BirthdayForm
 from birthday.signals import beatles_name_rejected
-from tests.factories import BirthdayFactory
+from tests.factories import BirthdayFactory, TagFactory
 
 BEATLES_ERROR = "Мы тоже любим Битлз, но введите, пожалуйста, настоящее имя!"
 
@@ -101,3 +101,12 @@ def test_duplicate_person_is_a_form_error_not_an_integrity_error():
     assert not f.is_valid()
     assert f.non_field_errors() == ["Этот человек с такой датой рождения уже есть в списке."]
     assert form(birthday="1990-05-18").is_valid()
+
+
+@pytest.mark.django_db
+def test_tags_are_offered_only_once_some_exist():
+    assert "tags" not in form().fields
+    tag = TagFactory()
+    bound = form(tags=[tag.pk])
+    assert bound.is_valid(), bound.errors
+    assert list(bound.cleaned_data["tags"]) == [tag]

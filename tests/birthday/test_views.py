@@ -110,7 +110,7 @@ def test_create_with_tag_and_image(user_client, user):
     assert list(birthday.tags.all()) == [tag]
     assert birthday.image.name.startswith("birthdays_images/")
     assert response.redirect_chain[-1][0] == birthday.get_absolute_url()
-    assert "День рождения: Анна — добавлен." in response.text
+    assert "Добавлен день рождения: Анна." in response.text
 
 
 @pytest.mark.django_db

@@ -1,0 +1,66 @@
+"""Regenerates the README's screenshots in docs/screenshots/ (`make screenshots`).
+
+Runs the same real server as the journeys, with the demo data, and photographs the main pages.
+"""
+
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+from .browser import launch_chromium
+from .server import PROJECT_DIR, LiveSite
+from .steps import fill_birthday_form, log_in
+
+OUTPUT_DIR = PROJECT_DIR / "docs" / "screenshots"
+DEMO_LOGIN = ("demo", "demo-birthday-2026")
+
+
+def shoot(page: Page, name: str) -> Path:
+    path = OUTPUT_DIR / f"{name}.png"
+    page.screenshot(path=path)
+    return path
+
+
+def take_screenshots(site: LiveSite, page: Page) -> list[Path]:
+    shots = []
+    page.goto("/")
+    shots.append(shoot(page, "home"))
+    log_in(page, *DEMO_LOGIN)
+    page.goto("/birthday/")
+    shots.append(shoot(page, "list"))
+    page.get_by_role("link", name="Александр Пушкин").click()
+    page.get_by_label("Поздравление").fill("С днём рождения! Стихи — лучшие.")
+    page.get_by_role("button", name="Поздравить").click()
+    page.evaluate("window.scrollTo(0, 0)")
+    shots.append(shoot(page, "detail"))
+    page.goto("/birthday/create/")
+    fill_birthday_form(page, "Ринго", "Старр", "1940-07-07")
+    page.get_by_role("button", name="Сохранить").click()
+    page.get_by_role("alert").first.wait_for()
+    shots.append(shoot(page, "beatles-error"))
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto("/birthday/")
+    shots.append(shoot(page, "list-phone"))
+    return shots
+
+
+def main() -> None:
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
+    site = LiveSite()
+    site.start()
+    try:
+        site.manage("load_demo_data")
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            page = browser.new_page(
+                base_url=site.url, locale="ru-RU", viewport={"width": 1280, "height": 800}
+            )
+            for path in take_screenshots(site, page):
+                print(path.relative_to(PROJECT_DIR))  # noqa: T201 (a command-line tool)
+            browser.close()
+    finally:
+        site.stop()
+
+
+if __name__ == "__main__":
+    main()

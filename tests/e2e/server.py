@@ -1,0 +1,121 @@
+"""The site under test as real processes: `runserver` and a `db_worker`, on a temporary database."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+STARTUP_TIMEOUT = 30.0
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveSite:
+    """Runs the development profile against its own SQLite file and media folder.
+
+    The web server and the task worker run in their own process groups, so that stopping them
+    also stops anything they started.
+    """
+
+    def __init__(self) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="birthday-e2e-")
+        self.root = Path(self._tmp.name)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "settings.dev",
+            "DATABASE_URL": f"sqlite:///{self.root / 'db.sqlite3'}",
+            "MEDIA_ROOT": str(self.root / "media"),
+            "SITE_URL": self.url,
+            # Media are served by the development server only with DEBUG on.
+            "DEBUG": "True",
+            "PYTHONUNBUFFERED": "1",
+        }
+        self._processes: list[subprocess.Popen] = []
+
+    def manage(self, *args: str) -> str:
+        """Runs a management command against the site's database and returns its output."""
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=PROJECT_DIR,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        if result.returncode:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
+        return result.stdout
+
+    def shell(self, code: str) -> str:
+        """Runs Python in `manage.py shell` (the ORM of the site's database) and returns stdout."""
+        return self.manage("shell", "--no-imports", "--command", code).strip()
+
+    def start(self) -> None:
+        self.manage("migrate", "--noinput")
+        self._spawn("server", "runserver", f"127.0.0.1:{self.port}", "--noreload")
+        self._spawn("worker", "db_worker", "--interval", "0.5")
+        self._wait_until_ready()
+
+    def stop(self) -> None:
+        for process in self._processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self._processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        self._processes.clear()
+        self._tmp.cleanup()
+
+    def log(self, name: str) -> str:
+        """What the server or the worker has written so far (for failure reports)."""
+        return (self.root / f"{name}.log").read_text(errors="replace")
+
+    def _spawn(self, name: str, *args: str) -> None:
+        with (self.root / f"{name}.log").open("wb") as log:
+            self._processes.append(
+                subprocess.Popen(
+                    [sys.executable, "manage.py", *args],
+                    cwd=PROJECT_DIR,
+                    env=self.env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )
+
+    def _wait_until_ready(self) -> None:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while time.monotonic() < deadline:
+            for process, name in zip(self._processes, ("server", "worker"), strict=True):
+                if process.poll() is not None:
+                    self._fail(f"{name} exited early:\n{self.log(name)}")
+            try:
+                with urllib.request.urlopen(self.url + "/", timeout=2) as response:  # noqa: S310
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.2)
+        self._fail(f"the server did not answer within {STARTUP_TIMEOUT} s")
+
+    def _fail(self, message: str) -> None:
+        logs = {name: self.log(name) for name in ("server", "worker")}
+        self.stop()
+        raise RuntimeError(f"{message}\n--- server log ---\n{logs['server']}")

@@ -1,0 +1,31 @@
+"""Journey 2 (the page part): a Beatle's name is refused next to the form, the input is kept."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .a11y import assert_accessible
+from .conftest import PASSWORD
+from .steps import fill_birthday_form, log_in
+
+pytestmark = pytest.mark.browser
+
+BEATLES_ERROR = "Мы тоже любим Битлз, но введите, пожалуйста, настоящее имя!"
+
+
+def test_a_beatle_is_refused_and_what_was_typed_is_kept(page: Page, make_user) -> None:
+    log_in(page, make_user(), PASSWORD)
+    page.goto("/birthday/create/")
+    fill_birthday_form(page, "Ринго", "Старр", "1940-07-07")
+
+    with page.expect_response(lambda response: response.request.method == "POST") as posted:
+        page.get_by_role("button", name="Сохранить").click()
+
+    assert posted.value.status == 400
+    form = page.locator("main form")
+    expect(form.get_by_role("alert")).to_have_text(BEATLES_ERROR)
+    expect(page.get_by_label("Имя")).to_have_value("Ринго")
+    expect(page.get_by_label("Фамилия")).to_have_value("Старр")
+    expect(page.get_by_label("Дата рождения")).to_have_value("1940-07-07")
+    assert_accessible(page)
+    page.goto("/birthday/")
+    expect(page.get_by_text("Ринго Старр")).to_have_count(0)
