@@ -37,11 +37,15 @@ def run_sweep(*, now: dt.datetime | None = None) -> int:
 
 
 def dispatch(ids: list[int]) -> None:
-    """Send now: through the queue (default), or inside this process when ALERTS_DELIVERY=inline."""
+    """Send now: inside this process when ALERTS_DELIVERY=inline, else through the queue.
+
+    A queued task sends every due delivery, not only these: in a storm the first task drains the
+    backlog in batches over one connection each, and the tasks after it find nothing left.
+    """
     if settings.ALERTS_DELIVERY == "inline":
         run_send(ids)
     else:
-        send_deliveries.enqueue(ids=ids)
+        send_deliveries.enqueue()
 
 
 def dispatch_at(ids: list[int], run_after: dt.datetime) -> None:
