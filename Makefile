@@ -20,7 +20,6 @@ $(INSTALLED): $(PY) requirements/base.txt requirements/prod.txt requirements/dev
 
 run: $(INSTALLED)
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py createcachetable
 	$(PY) manage.py load_demo_data
 	@echo "Birthday runs at http://127.0.0.1:8000 (mail goes to sent_emails/). Ctrl+C stops it."
 	@trap 'kill 0' INT TERM EXIT; \

@@ -4,8 +4,11 @@ Each row measures two things in the same run, interleaved where they are timings
 ratio holds on a noisy machine.
 """
 
+import json
 import subprocess
 import tempfile
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -162,20 +165,118 @@ def reset_timing(workdir: Path, smtp_port: int, samples: int = 200) -> Row:
     )
 
 
+def run_baseline(site: Site, mode: str, count: int, port: int) -> float:
+    result = subprocess.run(
+        [PYTHON, "-m", "bench.baselines", mode, str(count), str(port)],
+        cwd=ROOT,
+        env=site.env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return float(result.stdout)
+
+
+def delivery_throughput(workdir: Path, sink, port: int, count: int = 1000) -> tuple[Row, str]:
+    """Alerts to one recipient over SMTP: our batched worker vs the tutorial vs raw smtplib."""
+    site = Site(workdir, "throughput", ALERTS_THROTTLE="0", **smtp_env(port))
+    try:
+        site.start(workers=1)
+        time.sleep(2)  # the worker is up and polling, as in production
+        sink.reset()
+        enqueued_at = float(site.seed("alerts", str(count)))
+        last = sink.wait_for(count, timeout=300)
+        ours = (last or time.time()) - enqueued_at
+        rss = f"peak RSS: web {processes.peak_rss_mib(site.web):.0f} MiB, " + (
+            f"worker {processes.peak_rss_mib(site.workers[0]):.0f} MiB (row 2)"
+        )
+        delivered = sink.count
+        sink.reset()
+        tutorial = run_baseline(site, "tutorial", count, port)
+        sink.reset()
+        ceiling = run_baseline(site, "smtplib", count, port)
+    finally:
+        site.stop()
+    rates = [count / seconds for seconds in (ours, tutorial, ceiling)]
+    share = rates[0] / rates[2]
+    row = Row(
+        name=f"Delivery of {count:,} alerts to one recipient (throttle off)",
+        measured=f"{rates[0]:.0f} msg/s batched worker vs {rates[1]:.0f} msg/s one connection "
+        f"per message vs {rates[2]:.0f} msg/s raw smtplib",
+        result=f"{share:.0%} of the ceiling; {rates[0] / rates[1]:.1f} × the tutorial",
+        target="≥ 50% of the ceiling",
+        met=last is not None and delivered == count and share >= 0.5,
+    )
+    return row, rss
+
+
+def storm(workdir: Path, sink, port: int, count: int = 1000, clients: int = 8) -> Row:
+    """A burst of Beatles submissions: throttled into digests, every event recorded and covered."""
+    throttle, window = 5, 20
+    site = Site(
+        workdir,
+        "storm",
+        ALERTS_THROTTLE=str(throttle),
+        ALERTS_THROTTLE_WINDOW=str(window),
+        **smtp_env(port),
+    )
+    statuses: list[int] = []
+    beatle = {"first_name": "Ринго", "last_name": "Старр", "birthday": "1940-07-07"}
+
+    def client(posts: int) -> None:
+        session = site.session()
+        for _ in range(posts):
+            statuses.append(session.post("/birthday/create/", beatle)[0])
+
+    try:
+        site.start(workers=2)
+        sink.reset()
+        threads = [
+            threading.Thread(target=client, args=(count // clients,)) for _ in range(clients)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        deadline = time.time() + window + 60
+        while (stats := json.loads(site.seed("alert_stats")))["waiting"] and time.time() < deadline:
+            time.sleep(1)
+        time.sleep(1)  # the last accepted message is counted by the sink
+    finally:
+        site.stop()
+    windows = int(stats["last"] // window) - int(stats["first"] // window) + 1
+    bound = windows * (throttle + 1)
+    covered = stats["sent_alone"] + stats["in_sent_digest"]
+    errors = sum(status != 400 for status in statuses)
+    return Row(
+        name=f"Storm: {count:,} Beatles posts from {clients} clients "
+        f"(throttle {throttle} per {window} s)",
+        measured=f"HTTP errors {errors}; recorded {stats['alerts']}; emails {sink.count} "
+        f"({stats['sent_alone']} alone + {stats['digests_sent']} digests)",
+        result=f"covered {covered}/{stats['alerts']} ({stats['in_sent_digest']} in digests)",
+        target=f"no error, 100% recorded and covered, emails ≤ {bound} ({windows} windows)",
+        met=errors == 0 and stats["alerts"] == count and covered == count and sink.count <= bound,
+    )
+
+
 def main() -> None:
-    smtp_port = free_port()
-    controller, _sink = start_sink(smtp_port, delay=SLOW_SMTP_DELAY)
+    slow_port, fast_port = free_port(), free_port()
+    slow, _ = start_sink(slow_port, delay=SLOW_SMTP_DELAY)
+    fast, fast_sink = start_sink(fast_port)
     with tempfile.TemporaryDirectory(prefix="birthday-bench-") as tmp:
         workdir = Path(tmp)
         try:
+            throughput, memory = delivery_throughput(workdir, fast_sink, fast_port)
             rows = [
-                rejection_latency(workdir, smtp_port),
-                reset_timing(workdir, smtp_port),
+                rejection_latency(workdir, slow_port),
+                throughput,
+                storm(workdir, fast_sink, fast_port),
+                reset_timing(workdir, slow_port),
                 list_scaling(workdir),
             ]
         finally:
-            controller.stop()
-    print(write(rows, []))  # noqa: T201
+            slow.stop(), fast.stop()
+    print(write(rows, [memory]))  # noqa: T201
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@ Run as `python -m bench.seed COMMAND ...` with the site's environment, so it tou
 """
 
 import datetime as dt
+import json
 import sys
+import time
 
 import django
 
@@ -60,7 +62,53 @@ def list_queries() -> None:
     print(len(queries.captured_queries))  # noqa: T201
 
 
+def alerts(count: str) -> None:
+    """Record `count` Beatles alerts in one transaction; print the moment their tasks are queued."""
+    from django.db import transaction
+
+    from alerts import kinds
+    from alerts.recording import record_event
+
+    payload = {"first_name": "Ринго", "last_name": "Старр", "user_id": None, "username": None}
+    with transaction.atomic():
+        for _ in range(int(count)):
+            record_event(kinds.BEATLES_NAME_REJECTED.name, payload)
+        transaction.on_commit(lambda: print(time.time()))  # noqa: T201  (after the enqueues)
+
+
+def alert_stats() -> None:
+    """How the recorded alerts were covered, as JSON: own email, digest, or still waiting."""
+    from django.db.models import Max, Min
+
+    from alerts.models import Alert, Delivery
+
+    Status = Delivery.Status
+    deliveries = Delivery.objects.filter(alert__isnull=False)
+    span = Alert.objects.aggregate(first=Min("occurred_at"), last=Max("occurred_at"))
+    stats = {
+        "alerts": Alert.objects.count(),
+        "sent_alone": deliveries.filter(status=Status.SENT).count(),
+        "in_sent_digest": deliveries.filter(
+            status=Status.DIGESTED, digest__status=Status.SENT
+        ).count(),
+        "digests_sent": Delivery.objects.filter(alert__isnull=True, status=Status.SENT).count(),
+        "waiting": Delivery.objects.filter(status__in=[Status.PENDING, Status.SENDING]).count(),
+        "failed": Delivery.objects.filter(status=Status.FAILED).count(),
+        "first": span["first"] and span["first"].timestamp(),
+        "last": span["last"] and span["last"].timestamp(),
+    }
+    print(json.dumps(stats))  # noqa: T201
+
+
+COMMANDS = {
+    "users": users,
+    "birthdays": birthdays,
+    "list_queries": list_queries,
+    "alerts": alerts,
+    "alert_stats": alert_stats,
+}
+
 if __name__ == "__main__":
     django.setup()
     command, *args = sys.argv[1:]
-    {"users": users, "birthdays": birthdays, "list_queries": list_queries}[command](*args)
+    COMMANDS[command](*args)

@@ -37,7 +37,7 @@ class SlowSink:
         parsed = email.message_from_bytes(envelope.content)
         with self.lock:
             self.messages.append(
-                Accepted(parsed.get("Message-ID", ""), parsed.get("Subject", ""), time.monotonic())
+                Accepted(parsed.get("Message-ID", ""), parsed.get("Subject", ""), time.time())
             )
         return "250 OK"
 
@@ -52,9 +52,9 @@ class SlowSink:
             return len(self.messages)
 
     def wait_for(self, count: int, timeout: float) -> float | None:
-        """Monotonic time of the `count`-th accepted message, or None on timeout."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        """Wall-clock time (comparable across processes) of the `count`-th message, or None."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
             with self.lock:
                 if len(self.messages) >= count:
                     return self.messages[count - 1].at

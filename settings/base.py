@@ -140,7 +140,7 @@ LOGGING = build_logging(
 # Use an incoming X-Request-ID only when the proxy in front sets (and overwrites) it.
 DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env.bool("TRUST_REQUEST_ID_HEADER", default=False)
 # A task's log lines carry the request id of the request that enqueued it. The context travels
-# through a cache every web and worker process shares: the database (`manage.py createcachetable`).
+# through a cache every web and worker process shares: the database (`migrate` makes its table).
 DJANGO_STRUCTLOG_DJANGO_TASKS_ENABLED = True
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://"),

@@ -32,10 +32,10 @@ def get(port: int, path: str, **headers: str) -> tuple[http.client.HTTPResponse,
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """gunicorn on a loopback port after migrate, createcachetable and collectstatic."""
+    """gunicorn on a loopback port after migrate and collectstatic."""
     tmp_path = tmp_path_factory.mktemp("prod")
     env = prod_env(tmp_path, WEB_CONCURRENCY="1")
-    for command in (["migrate", "--noinput"], ["createcachetable"], ["collectstatic", "--noinput"]):
+    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
         result = manage(env, *command)
         assert result.returncode == 0, result.stderr
     port = free_port()

@@ -1,0 +1,51 @@
+"""The two baselines of the throughput row, each timed inside its own process.
+
+`tutorial`: Django's send_mail per message, as the tutorial does: one SMTP connection each.
+`smtplib`: raw smtplib over one connection, prebuilt messages: the ceiling for this server.
+Run as `python -m bench.baselines MODE COUNT PORT`; prints the seconds taken.
+"""
+
+import sys
+import time
+from email.message import EmailMessage
+
+import django
+
+SUBJECT = "Another Beatles member"
+BODY = "Ринго Старр пытался опубликовать запись!"
+SENDER, RECIPIENT = "birthday_form@acme.not", "admin@acme.not"
+
+
+def tutorial(count: int) -> float:
+    from django.core.mail import send_mail
+
+    started = time.perf_counter()
+    for _ in range(count):
+        send_mail(SUBJECT, BODY, SENDER, [RECIPIENT], using="default")
+    return time.perf_counter() - started
+
+
+def raw_smtplib(count: int, port: int) -> float:
+    import smtplib
+
+    messages = []
+    for _ in range(count):
+        message = EmailMessage()
+        message["Subject"], message["From"], message["To"] = SUBJECT, SENDER, RECIPIENT
+        message.set_content(BODY)
+        messages.append(message)
+    started = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port) as connection:
+        for message in messages:
+            connection.send_message(message)
+    return time.perf_counter() - started
+
+
+if __name__ == "__main__":
+    mode, count, port = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    if mode == "tutorial":
+        django.setup()
+        seconds = tutorial(count)
+    else:
+        seconds = raw_smtplib(count, port)
+    print(seconds)  # noqa: T201
