@@ -11,6 +11,7 @@ from django.urls import clear_url_caches
 from alerts import kinds
 from alerts.models import AlertRecipient, Delivery
 from alerts.recording import record_event
+from settings.checks import check_webhook_secret
 from tests.alerts.conftest import WINDOW_START
 
 pytestmark = pytest.mark.django_db
@@ -210,3 +211,12 @@ def test_the_confirmation_shows_in_the_admin(admin_client, webhooks, sent):
     page = admin_client.get(sent.get_admin_path())
 
     assert "Доставка подтверждена" in page.content.decode()
+
+
+@pytest.mark.parametrize(("secret", "errors"), [("user:password", []), ("no-colon", ["E006"])])
+def test_a_webhook_secret_that_is_not_user_password_fails_the_checks(settings, secret, errors):
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": secret}
+
+    found = [m.id.removeprefix("project.") for m in check_webhook_secret()]
+
+    assert found == errors
