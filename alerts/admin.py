@@ -88,7 +88,7 @@ class AlertRecipientAdmin(admin.ModelAdmin):
 class DeliveryInline(admin.TabularInline):
     model = Delivery
     fk_name = "alert"
-    fields = ["recipient", "status", "attempts", "sent_at", "digest", "last_error"]
+    fields = ["recipient", "status", "attempts", "sent_at", "confirmed_at", "digest", "last_error"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -132,10 +132,11 @@ class DeliveryAdmin(admin.ModelAdmin):
         "attempts",
         "next_attempt_at",
         "sent_at",
+        "confirmed_at",
     ]
     list_filter = ["status", "kind"]
     list_select_related = ["recipient", "alert"]
-    search_fields = ["recipient__email", "message_id"]
+    search_fields = ["recipient__email", "message_id", "provider_message_id"]
     actions = ["retry_now"]
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import structlog
 from django.conf import settings
-from django.core.mail import mailers
+from django.core.mail import EmailMessage, mailers
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -82,12 +82,13 @@ def send_claimed(token: str, deliveries: list[Delivery], *, now: dt.datetime) ->
         with mailers["alerts"] as mail_connection:
             while remaining:
                 delivery = remaining[0]
+                message = build_message(delivery)
                 try:
-                    mail_connection.send_messages([build_message(delivery)])
+                    mail_connection.send_messages([message])
                 except Exception as error:
                     _record_failure(token, delivery, error, now, result)
                 else:
-                    _record_success(token, delivery, result)
+                    _record_success(token, delivery, provider_message_id(message), result)
                 remaining.pop(0)
     except Exception as error:
         # The connection could not be opened (or broke on closing): nothing left went out.
@@ -152,12 +153,27 @@ def reset_for_retry(deliveries: QuerySet[Delivery], *, now: dt.datetime | None =
     return ids
 
 
-def _record_success(token: str, delivery: Delivery, result: BatchResult) -> None:
+def provider_message_id(message: EmailMessage) -> str:
+    """The id an Anymail backend got from the provider (tracking events name it); "" otherwise."""
+    status = getattr(message, "anymail_status", None)
+    message_id = getattr(status, "message_id", None)
+    return message_id if isinstance(message_id, str) else ""
+
+
+def _record_success(token: str, delivery: Delivery, provider_id: str, result: BatchResult) -> None:
     Delivery.objects.filter(pk=delivery.pk, claimed_by=token).update(
-        status=Status.SENT, sent_at=timezone.now(), claimed_by="", claimed_at=None, last_error=""
+        status=Status.SENT,
+        sent_at=timezone.now(),
+        claimed_by="",
+        claimed_at=None,
+        last_error="",
+        provider_message_id=provider_id[:255],
     )
     result.sent.append(delivery.pk)
-    logger.info("alert_delivery_sent", delivery_id=delivery.pk, kind=delivery.kind)
+    if delivery.is_digest:
+        logger.info("digest_sent", delivery_id=delivery.pk, alerts=delivery.folded_count)
+    else:
+        logger.info("delivery_sent", alert_id=delivery.alert_id, delivery_id=delivery.pk)
 
 
 def _record_failure(
@@ -166,24 +182,21 @@ def _record_failure(
     error_text = f"{type(error).__name__}: {error}"[:2000]
     mine = Delivery.objects.filter(pk=delivery.pk, claimed_by=token)
     reset = {"claimed_by": "", "claimed_at": None, "last_error": error_text}
-    if delivery.attempts >= settings.ALERTS_MAX_ATTEMPTS:
+    final = delivery.attempts >= settings.ALERTS_MAX_ATTEMPTS
+    if final:
         mine.update(status=Status.FAILED, **reset)
         result.failed.append(delivery.pk)
-        logger.error(
-            "alert_delivery_failed",
-            delivery_id=delivery.pk,
-            attempts=delivery.attempts,
-            error=type(error).__name__,
-        )
-        return
-    retry_at = now + retry_delay(delivery.attempts)
-    mine.update(status=Status.PENDING, next_attempt_at=retry_at, **reset)
-    result.retry[retry_at].append(delivery.pk)
+        retry_at = None
+    else:
+        retry_at = now + retry_delay(delivery.attempts)
+        mine.update(status=Status.PENDING, next_attempt_at=retry_at, **reset)
+        result.retry[retry_at].append(delivery.pk)
     # The error's class only: SMTP errors may quote the address; the admin shows the full text.
-    logger.warning(
-        "alert_delivery_retry",
+    (logger.error if final else logger.warning)(
+        "delivery_failed",
+        alert_id=delivery.alert_id,
         delivery_id=delivery.pk,
-        attempts=delivery.attempts,
-        retry_at=retry_at.isoformat(),
+        attempt=delivery.attempts,
+        next_try=None if retry_at is None else retry_at.isoformat(),
         error=type(error).__name__,
     )

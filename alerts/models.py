@@ -133,7 +133,11 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
-    provider_message_id = models.CharField(_("provider message id"), max_length=255, blank=True)
+    provider_message_id = models.CharField(
+        _("provider message id"), max_length=255, blank=True, db_index=True
+    )
+    # Set by the provider's tracking webhook when the recipient's server accepted the message.
+    confirmed_at = models.DateTimeField(_("delivery confirmed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:

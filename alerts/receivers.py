@@ -1,12 +1,16 @@
-"""Signal receivers: thin, they turn a domain event into a payload and record it.
+"""Signal receivers: thin, they turn a domain event into a payload and record it, and hand a
+provider's tracking event (Anymail) to `tracking`.
 
 Connected in `AlertsConfig.ready()` with a `dispatch_uid`, so never twice.
 """
+
+from anymail.signals import AnymailTrackingEvent, tracking
 
 from birthday.signals import beatles_name_rejected
 
 from . import kinds
 from .recording import record_safely, user_fields
+from .tracking import handle_tracking_event
 
 
 def on_beatles_name_rejected(sender, first_name: str, last_name: str, user=None, **kwargs) -> None:
@@ -14,7 +18,13 @@ def on_beatles_name_rejected(sender, first_name: str, last_name: str, user=None,
     record_safely(kinds.BEATLES_NAME_REJECTED.name, payload)
 
 
+def on_tracking_event(sender, event: AnymailTrackingEvent, esp_name: str, **kwargs) -> None:
+    """A provider's webhook (Anymail): delivered, bounced, complained... about alert email."""
+    handle_tracking_event(event)
+
+
 def connect() -> None:
     beatles_name_rejected.connect(
         on_beatles_name_rejected, dispatch_uid="alerts.on_beatles_name_rejected"
     )
+    tracking.connect(on_tracking_event, dispatch_uid="alerts.on_tracking_event")

@@ -56,9 +56,10 @@ def record_event(
         # Lock the recipients: concurrent events for one recipient decide the throttle in turn.
         # (PostgreSQL locks the rows; SQLite takes its write lock up front, IMMEDIATE mode.)
         locked = recipients.select_for_update(of=("self",)).order_by("pk")
-        due_now, new_digests = [], []
+        due_now, new_digests, recorded = [], [], 0
         for recipient in locked:
             delivery, digest = _deliver_or_fold(alert, recipient, now)
+            recorded += 1
             if delivery.status == Delivery.Status.PENDING:
                 due_now.append(delivery.pk)
             if digest is not None:
@@ -69,7 +70,7 @@ def record_event(
             transaction.on_commit(
                 partial(tasks.dispatch_at, [digest.pk], digest.next_attempt_at), robust=True
             )
-    logger.info("alert_recorded", alert_id=alert.pk, kind=kind, deliveries=len(due_now))
+    logger.info("alert_recorded", alert_id=alert.pk, kind=kind, deliveries=recorded)
     return alert
 
 

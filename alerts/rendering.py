@@ -13,6 +13,8 @@ from . import kinds
 from .models import Delivery
 
 SUBJECT_MAX_LENGTH = 150
+# The provider tag of every alert email, individual or digest.
+TAG = "alerts"
 _SPACES = re.compile(r"\s+")
 
 
@@ -41,7 +43,22 @@ def build_message(delivery: Delivery) -> EmailMultiAlternatives:
         headers={"Message-ID": delivery.message_id},
     )
     message.attach_alternative(render_to_string(f"{template_dir}/body.html", context), "text/html")
+    # Read by Anymail backends (provider dashboards, tracking webhooks), ignored by the others.
+    message.tags = [TAG]
+    message.metadata = provider_metadata(delivery)
     return message
+
+
+def provider_metadata(delivery: Delivery) -> dict[str, str]:
+    """What a provider keeps with the message and returns in its webhooks: ids, never content.
+
+    One tag only (Postmark and others accept no more), so the kind travels here; values are text
+    because several providers keep nothing else.
+    """
+    metadata = {"kind": delivery.kind, "delivery_id": str(delivery.pk)}
+    if not delivery.is_digest:
+        metadata["alert_id"] = str(delivery.alert_id)
+    return metadata
 
 
 def admin_url(path: str) -> str:

@@ -10,6 +10,7 @@ class ProjectConfig(AppConfig):
     verbose_name = "Birthday project"
 
     def ready(self) -> None:
-        from settings.checks import check_mailers
+        from settings.checks import check_mailers, check_webhook_secret
 
         checks.register(check_mailers, "mail")
+        checks.register(check_webhook_secret, "mail")

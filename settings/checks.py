@@ -156,3 +156,20 @@ def _hint(prefix: str, backend: str) -> str:
             f"{prefix}ANYMAIL_{provider.upper()}_<SETTING>."
         )
     return f"Check {prefix}EMAIL_BACKEND and the variables of that backend."
+
+
+def check_webhook_secret(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Anymail compares ANYMAIL_WEBHOOK_SECRET with a request's basic auth, "user:password":
+    without a colon no provider can ever match it, and every tracking event is refused."""
+    secret = getattr(settings, "ANYMAIL", {}).get("WEBHOOK_SECRET") or []
+    secrets = [secret] if isinstance(secret, str) else secret
+    if all(":" in value for value in secrets):
+        return []
+    return [
+        checks.Error(
+            "ANYMAIL_WEBHOOK_SECRET must be user:password.",
+            hint="Two random strings joined by a colon; give the provider the webhook URL "
+            "with them: https://user:password@host/anymail/<provider>/tracking/.",
+            id="project.E006",
+        )
+    ]

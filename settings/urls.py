@@ -1,4 +1,5 @@
-"""The site's URL map: the birthday pages at the root, accounts under /auth/, the admin."""
+"""The site's URL map: the birthday pages at the root, accounts under /auth/, the admin, and
+the email providers' webhooks under /anymail/ when ANYMAIL_WEBHOOK_SECRET is set."""
 
 from django.conf import settings
 from django.conf.urls.static import static
@@ -11,6 +12,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+# Providers' tracking webhooks (Anymail), only behind the basic-auth secret they must present.
+if settings.ANYMAIL.get("WEBHOOK_SECRET"):
+    urlpatterns.append(path("anymail/", include("anymail.urls")))
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler403 = "settings.views.permission_denied"

@@ -26,3 +26,7 @@ def alerts_smtp(settings, smtp_server):
 def db_tasks(settings):
     """Tasks are queued in the database, as in production, so deferred tasks can be seen."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+# A provider HTTP API on loopback, for alert email through a real Anymail backend.
+from tests.mail.conftest import mail_http_server  # noqa: E402, F401

@@ -41,6 +41,13 @@ def test_beatles_alert_has_the_tutorial_subject_and_text(user):
     assert message.from_email == "birthday_form@acme.not"
     assert message.to == ["ops@acme.not"]
     assert message.extra_headers["Message-ID"] == delivery.message_id
+    # For Anymail backends (the others ignore them): ids only, never the names typed.
+    assert message.tags == ["alerts"]
+    assert message.metadata == {
+        "kind": "beatles_name_rejected",
+        "delivery_id": str(delivery.pk),
+        "alert_id": str(delivery.alert_id),
+    }
     assert "Ринго Старр пытался опубликовать запись!" in message.body
     assert "2026-03-01 15:00:00 MSK" in message.body  # when, in the site's time zone
     assert f"{user.username} (id {user.pk})" in message.body
