@@ -78,14 +78,13 @@ def test_admin_adds_a_recipient_who_gets_the_test_and_real_alerts(
     assert test_alert["Subject"] == f"[тест] {ALERT_SUBJECT}"
 
     # A normal user, in a browser of their own, types a Beatle's name.
-    user_context = browser.new_context(base_url=live_site.url, locale="ru-RU")
-    user_page = user_context.new_page()
-    log_in(user_page, make_user(), PASSWORD)
-    user_page.goto("/birthday/create/")
-    fill_birthday_form(user_page, "Джон", "Леннон", "1940-10-09")
-    user_page.get_by_role("button", name="Сохранить").click()
-    expect(user_page.locator("main form").get_by_role("alert")).to_be_visible()
-    user_context.close()
+    with browser.new_context(base_url=live_site.url, locale="ru-RU") as user_context:
+        user_page = user_context.new_page()
+        log_in(user_page, make_user(), PASSWORD)
+        user_page.goto("/birthday/create/")
+        fill_birthday_form(user_page, "Джон", "Леннон", "1940-10-09")
+        user_page.get_by_role("button", name="Сохранить").click()
+        expect(user_page.locator("main form").get_by_role("alert")).to_be_visible()
 
     for address in (RECIPIENT, "admin@acme.not"):
         alert = inbox.wait_for(address, ALERT_SUBJECT)
