@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.conftest import require_or_skip
+from tests.conftest import SMTPServer, require_or_skip
 
 from .browser import chromium_path, launch_chromium
+from .mail import Inbox
 from .server import PROJECT_DIR, LiveSite
 
 ARTIFACTS_DIR = PROJECT_DIR / "test-artifacts" / "e2e"
@@ -36,8 +37,22 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="package")
-def live_site() -> Iterator[LiveSite]:
-    site = LiveSite()
+def mail_server() -> Iterator[SMTPServer]:
+    """A real SMTP server on loopback, in this process, receiving all the site's email."""
+    server = SMTPServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="package")
+def inbox(mail_server: SMTPServer) -> Inbox:
+    return Inbox(mail_server)
+
+
+@pytest.fixture(scope="package")
+def live_site(mail_server: SMTPServer) -> Iterator[LiveSite]:
+    site = LiveSite(smtp_port=mail_server.port)
     site.start()
     yield site
     site.stop()
@@ -54,7 +69,10 @@ def page(browser: Browser, live_site: LiveSite) -> Iterator[Page]:
 
 @pytest.fixture
 def make_user(live_site: LiveSite):
-    """Creates a user in the server's database; returns its username (password: PASSWORD)."""
+    """Creates a user in the server's database; returns its username (password: PASSWORD).
+
+    The user's email address is `<username>@example.com`.
+    """
 
     def make() -> str:
         username = f"user{next(_usernames)}"

@@ -8,11 +8,13 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 from .browser import launch_chromium
+from .mail import link_in, text_of, wait_for_file
 from .server import PROJECT_DIR, LiveSite
 from .steps import fill_birthday_form, log_in
 
 OUTPUT_DIR = PROJECT_DIR / "docs" / "screenshots"
 DEMO_LOGIN = ("demo", "demo-birthday-2026")
+DEMO_EMAIL = "demo@acme.not"
 
 
 def shoot(page: Page, name: str) -> Path:
@@ -25,6 +27,7 @@ def take_screenshots(site: LiveSite, page: Page) -> list[Path]:
     shots = []
     page.goto("/")
     shots.append(shoot(page, "home"))
+    shots.extend(password_reset_shots(site, page))
     log_in(page, *DEMO_LOGIN)
     page.goto("/birthday/")
     shots.append(shoot(page, "list"))
@@ -41,6 +44,20 @@ def take_screenshots(site: LiveSite, page: Page) -> list[Path]:
     page.set_viewport_size({"width": 375, "height": 740})
     page.goto("/birthday/")
     shots.append(shoot(page, "list-phone"))
+    return shots
+
+
+def password_reset_shots(site: LiveSite, page: Page) -> list[Path]:
+    """The request form, filled in, and the page the emailed link opens."""
+    page.goto("/auth/login/")
+    page.get_by_role("link", name="Забыли пароль?").click()
+    page.get_by_label("Адрес электронной почты").fill(DEMO_EMAIL)
+    shots = [shoot(page, "password-reset")]
+    page.get_by_role("button", name="Отправить ссылку").click()
+    page.get_by_role("heading", name="Проверьте почту").wait_for()
+    page.goto(link_in(text_of(wait_for_file(site.mail_dir)), f"{site.url}/auth/reset/"))
+    page.get_by_role("heading", name="Новый пароль").wait_for()
+    shots.append(shoot(page, "password-reset-confirm"))
     return shots
 
 

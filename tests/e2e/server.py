@@ -13,6 +13,8 @@ from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT = 30.0
+# Seconds between the worker's looks at the task queue: email leaves soon after the request.
+WORKER_INTERVAL = 0.2
 
 
 def free_port() -> int:
@@ -22,20 +24,37 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class LiveSite:
-    """Runs the development profile against its own SQLite file and media folder.
+def mail_env(smtp_port: int | None, mail_dir: Path) -> dict[str, str]:
+    """The "Email backends" variables for both mailers: SMTP on loopback, or files."""
+    if smtp_port is None:
+        return {"EMAIL_BACKEND": "file", "EMAIL_FILE_PATH": str(mail_dir)}
+    return {"EMAIL_BACKEND": "smtp", "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_port)}
 
-    The web server and the task worker run in their own process groups, so that stopping them
-    also stops anything they started.
+
+class LiveSite:
+    """Runs the development profile against its own SQLite file, media and mail folders.
+
+    With `smtp_port` both mailers send through the SMTP server on that loopback port; without
+    it they write files to `mail_dir`. Links in the email start with the site's own URL, so a
+    browser can open them. The web server and the task worker run in their own process groups,
+    so that stopping them also stops anything they started.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, smtp_port: int | None = None) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="birthday-e2e-")
         self.root = Path(self._tmp.name)
+        self.mail_dir = self.root / "mail"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        inherited = {
+            name: value
+            for name, value in os.environ.items()
+            # Mail goes where this site says, whatever the shell running the tests exports.
+            if not name.startswith(("EMAIL_", "ANYMAIL_", "ALERTS_EMAIL_", "ALERTS_ANYMAIL_"))
+        }
         self.env = {
-            **os.environ,
+            **inherited,
+            **mail_env(smtp_port, self.mail_dir),
             "DJANGO_SETTINGS_MODULE": "settings.dev",
             "DATABASE_URL": f"sqlite:///{self.root / 'db.sqlite3'}",
             "MEDIA_ROOT": str(self.root / "media"),
@@ -67,8 +86,10 @@ class LiveSite:
 
     def start(self) -> None:
         self.manage("migrate", "--noinput")
+        # Hands a request's id over to the tasks it queues (as `make run` and a release do).
+        self.manage("createcachetable")
         self._spawn("server", "runserver", f"127.0.0.1:{self.port}", "--noreload")
-        self._spawn("worker", "db_worker", "--interval", "0.5")
+        self._spawn("worker", "db_worker", "--interval", str(WORKER_INTERVAL))
         self._wait_until_ready()
 
     def stop(self) -> None:

@@ -15,6 +15,8 @@ ANONYMOUS_PAGES = [
     "/auth/login/",
     "/auth/registration/",
     "/auth/password_reset/",
+    "/auth/password_reset/done/",
+    "/auth/reset/done/",  # the new-password and invalid-link pages: journey 4
 ]
 SIGNED_IN_PAGES = ["/birthday/create/", "/auth/password_change/"]
 PHONE = {"width": 375, "height": 740}

@@ -1,19 +1,25 @@
-"""Journey 2 (the page part): a Beatle's name is refused next to the form, the input is kept."""
+"""Journey 2: a Beatle's name is refused next to the form, the input is kept, the admin is told."""
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from .a11y import assert_accessible
 from .conftest import PASSWORD
+from .mail import Inbox, text_of
 from .steps import fill_birthday_form, log_in
 
 pytestmark = pytest.mark.browser
 
 BEATLES_ERROR = "Мы тоже любим Битлз, но введите, пожалуйста, настоящее имя!"
+ALERT_SUBJECT = "Another Beatles member"
+ALERT_LINE = "Ринго Старр пытался опубликовать запись!"
 
 
-def test_a_beatle_is_refused_and_what_was_typed_is_kept(page: Page, make_user) -> None:
-    log_in(page, make_user(), PASSWORD)
+def test_a_beatle_is_refused_and_the_admin_gets_an_email(
+    page: Page, make_user, inbox: Inbox
+) -> None:
+    username = make_user()
+    log_in(page, username, PASSWORD)
     page.goto("/birthday/create/")
     fill_birthday_form(page, "Ринго", "Старр", "1940-07-07")
 
@@ -29,3 +35,9 @@ def test_a_beatle_is_refused_and_what_was_typed_is_kept(page: Page, make_user) -
     assert_accessible(page)
     page.goto("/birthday/")
     expect(page.get_by_text("Ринго Старр")).to_have_count(0)
+
+    alert = inbox.wait_for("admin@acme.not", ALERT_SUBJECT)
+    assert alert["Subject"] == ALERT_SUBJECT
+    text = text_of(alert)
+    assert text.splitlines()[0] == ALERT_LINE
+    assert f"{username} (id " in text
