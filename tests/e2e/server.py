@@ -85,9 +85,7 @@ class LiveSite:
         return self.manage("shell", "--no-imports", "--command", code).strip()
 
     def start(self) -> None:
-        self.manage("migrate", "--noinput")
-        # Hands a request's id over to the tasks it queues (as `make run` and a release do).
-        self.manage("createcachetable")
+        self.manage("migrate", "--noinput")  # also creates the cache tables
         self._spawn("server", "runserver", f"127.0.0.1:{self.port}", "--noreload")
         self._spawn("worker", "db_worker", "--interval", str(WORKER_INTERVAL))
         self._wait_until_ready()
