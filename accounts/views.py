@@ -26,7 +26,27 @@ from .throttling import client_ip, password_reset_allowed
 logger = structlog.get_logger(__name__)
 
 
-class RegistrationView(SuccessMessageMixin, generic.CreateView):
+class InvalidFormIs400Mixin:
+    """Bad input is a client error: say so in the status as well as on the page."""
+
+    def form_invalid(self, form) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class PasswordChangedMixin:
+    """After a new password: log `log_event` and email the owner from the worker."""
+
+    log_event: str
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        user = form.user
+        logger.info(self.log_event, user_id=user.pk, email=mask_email(user.email))
+        transaction.on_commit(partial(send_password_changed_email.enqueue, user.pk))
+        return response
+
+
+class RegistrationView(InvalidFormIs400Mixin, SuccessMessageMixin, generic.CreateView):
     form_class = RegistrationForm
     template_name = "registration/registration_form.html"
     success_url = reverse_lazy("birthday:list")
@@ -37,11 +57,8 @@ class RegistrationView(SuccessMessageMixin, generic.CreateView):
         login(self.request, self.object, backend="django.contrib.auth.backends.ModelBackend")
         return response
 
-    def form_invalid(self, form: RegistrationForm) -> HttpResponse:
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
-
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(InvalidFormIs400Mixin, auth_views.PasswordResetView):
     """Ask for a reset link by email address.
 
     Every accepted request answers with the same redirect, and does the same work: one lookup
@@ -63,9 +80,6 @@ class PasswordResetView(auth_views.PasswordResetView):
             transaction.on_commit(partial(send_password_reset_email.enqueue, user_id))
         return HttpResponseRedirect(self.get_success_url())
 
-    def form_invalid(self, form: PasswordResetRequestForm) -> HttpResponse:
-        return self.render_to_response(self.get_context_data(form=form), status=400)
-
     @staticmethod
     def recipient_id(email: str) -> int | None:
         """The id of the account that may get a link, or None: one and the same query for all."""
@@ -81,37 +95,25 @@ class PasswordResetView(auth_views.PasswordResetView):
         return pk if is_active and is_password_usable(password) else None
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(
+    InvalidFormIs400Mixin, PasswordChangedMixin, auth_views.PasswordResetConfirmView
+):
     """Set a new password from an emailed link; a bad link gets a friendly 400 page.
 
     The new password changes the session hash, so every session of the user ends.
     """
+
+    log_event = "password_reset_completed"
 
     def render_to_response(self, context: dict, **response_kwargs) -> HttpResponse:
         if not self.validlink:
             response_kwargs.setdefault("status", 400)
         return super().render_to_response(context, **response_kwargs)
 
-    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
-        response = super().form_valid(form)
-        user = form.user
-        logger.info("password_reset_completed", user_id=user.pk, email=mask_email(user.email))
-        transaction.on_commit(partial(send_password_changed_email.enqueue, user.pk))
-        return response
 
-    def form_invalid(self, form: SetPasswordForm) -> HttpResponse:
-        return self.render_to_response(self.get_context_data(form=form), status=400)
-
-
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(
+    InvalidFormIs400Mixin, PasswordChangedMixin, auth_views.PasswordChangeView
+):
     """Change the password; this session stays signed in, every other one ends."""
 
-    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
-        response = super().form_valid(form)
-        user = form.user
-        logger.info("password_changed", user_id=user.pk, email=mask_email(user.email))
-        transaction.on_commit(partial(send_password_changed_email.enqueue, user.pk))
-        return response
-
-    def form_invalid(self, form: SetPasswordForm) -> HttpResponse:
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+    log_event = "password_changed"
