@@ -9,8 +9,9 @@ class AlertsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks as alert_checks
-        from . import receivers
+        from . import health, receivers
 
         receivers.connect()
         checks.register(alert_checks.check_delivery_setting)
         checks.register(alert_checks.check_recipients, checks.Tags.database)
+        health.register()

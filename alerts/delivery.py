@@ -103,19 +103,23 @@ def send_due(
     now: dt.datetime | None = None,
     on_claim: Callable[[dt.datetime], None] | None = None,
 ) -> BatchResult:
-    """Claim and send batches until nothing due is left. `on_claim` gets each lease's expiry."""
-    now = now or timezone.now()
+    """Claim and send batches until nothing due is left. `on_claim` gets each lease's expiry.
+
+    Each batch is claimed at the time of its claim (unless `now` is given): a long run must not
+    stamp its late claims with its start, or a sweep would take live claims for a dead worker's.
+    """
     ids = None if ids is None else list(ids)
     total = BatchResult()
     while True:
-        token, deliveries = claim(ids, now=now)
+        moment = now or timezone.now()
+        token, deliveries = claim(ids, now=moment)
         if not deliveries:
             if ids is not None:
-                _add_not_yet_due(ids, now, total)
+                _add_not_yet_due(ids, moment, total)
             return total
         if on_claim is not None:
-            on_claim(now + dt.timedelta(seconds=settings.ALERTS_CLAIM_TIMEOUT))
-        total.merge(send_claimed(token, deliveries, now=now))
+            on_claim(moment + dt.timedelta(seconds=settings.ALERTS_CLAIM_TIMEOUT))
+        total.merge(send_claimed(token, deliveries, now=moment))
 
 
 def _add_not_yet_due(ids: list[int], now: dt.datetime, result: BatchResult) -> None:

@@ -40,7 +40,8 @@ def test_ok_while_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"status": "ok", "database": "ok"}
+    body = response.json()
+    assert (body["status"], body["database"]) == ("ok", "ok")  # apps' probes may add more
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -68,7 +69,7 @@ def test_only_reads(client):
 @pytest.mark.django_db
 def test_apps_add_their_numbers_through_probes(client, probe):
     probe("pending", lambda: 3)
-    assert client.get("/healthz").json() == {"status": "ok", "database": "ok", "pending": 3}
+    assert client.get("/healthz").json()["pending"] == 3
 
 
 @pytest.mark.django_db

@@ -1,0 +1,37 @@
+"""The alerts figures in `/healthz`: how much email waits, and for how long the oldest has.
+
+"Pending" is every delivery not yet sent: `pending` (due now, or backing off after a transport
+error, or a digest waiting for its window to close) and `sending` (claimed by a worker). Not-due
+ones count too, because a backlog that only grows while the mail server is down is exactly what
+an operator must see. The age is measured from the delivery's creation, so it keeps growing
+through retries; in normal operation it stays below `ALERTS_THROTTLE_WINDOW` (a digest waits for
+its window) plus a few seconds. Counts and seconds only: no address, no content.
+"""
+
+import datetime as dt
+
+from django.db.models import Count, Min
+from django.utils import timezone
+
+from settings.health import register_probe
+
+from .models import Delivery
+
+UNSENT = (Delivery.Status.PENDING, Delivery.Status.SENDING)
+
+
+def backlog(now: dt.datetime | None = None) -> dict[str, int | None]:
+    """`{"pending": n, "oldest_pending_seconds": s}` (`None` when nothing waits)."""
+    figures = Delivery.objects.filter(status__in=UNSENT).aggregate(
+        pending=Count("pk"), oldest=Min("created_at")
+    )
+    oldest = figures["oldest"]
+    age = (
+        None if oldest is None else max(int(((now or timezone.now()) - oldest).total_seconds()), 0)
+    )
+    return {"pending": figures["pending"], "oldest_pending_seconds": age}
+
+
+def register() -> None:
+    """Called from AlertsConfig.ready()."""
+    register_probe("alerts", backlog)

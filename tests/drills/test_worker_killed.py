@@ -1,0 +1,82 @@
+"""Drill: a worker is SIGKILLed in the middle of a batch, and another one is started.
+
+The kill comes at the worst moment: the SMTP server has the message, the worker has not yet
+recorded it. Everything is delivered in the end; the one message sent twice carries the same
+Message-ID (at least once, by design). Real `db_worker` processes on the test database.
+"""
+
+import threading
+import time
+
+import pytest
+
+from alerts.models import Delivery
+from alerts.tasks import send_deliveries
+from tests.conftest import RecordingHandler
+from tests.drills.workers import (
+    BATCH_SIZE,
+    CLAIM_TIMEOUT,
+    DB_TASKS,
+    WorkerPool,
+    arrivals,
+    duplicates,
+    pending_deliveries,
+    wait_until,
+    worker_env,
+)
+
+TOTAL = 100
+KILL_AT = BATCH_SIZE + BATCH_SIZE // 2  # the middle of the second batch
+
+
+class KillsTheSender(RecordingHandler):
+    """Keeps the message, then kills the worker before it can hear "250 OK"."""
+
+    def __init__(self, at: int) -> None:
+        super().__init__()
+        self.at = at
+        self.victim = None
+        self.killed = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        reply = await super().handle_DATA(server, session, envelope)
+        if len(self.messages) == self.at and self.victim is not None:
+            self.victim.kill()
+            self.killed.set()
+        return reply
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_worker_killed_mid_batch_then_restarted(settings, smtp_server, tmp_path, record_property):
+    settings.TASKS = DB_TASKS
+    handler = smtp_server.handler = KillsTheSender(at=KILL_AT)
+    smtp_server.stop()
+    smtp_server.start()
+    deliveries = pending_deliveries(TOTAL)
+    started = time.monotonic()
+
+    with WorkerPool(worker_env(smtp_server.port), tmp_path) as pool:
+        handler.victim = pool.start("first")
+        pool.wait_started()
+        send_deliveries.enqueue()
+        wait_until(handler.killed.is_set, 30, "the kill")
+        in_flight = Delivery.objects.filter(status=Delivery.Status.SENDING)
+        assert in_flight.count() == 2 * BATCH_SIZE - KILL_AT + 1  # the killed one and the rest
+        assert len(smtp_server.messages) == KILL_AT
+
+        pool.start("restarted")  # it runs the sweep the dead batch queued for itself
+        wait_until(
+            lambda: not Delivery.objects.exclude(status=Delivery.Status.SENT).exists(),
+            CLAIM_TIMEOUT + 30,
+            "every delivery sent",
+        )
+    elapsed = time.monotonic() - started
+
+    repeated = duplicates(smtp_server.messages)
+    record_property("duplicates", repeated)
+    record_property("elapsed_seconds", round(elapsed, 1))
+    print(f"worker killed: {TOTAL} in {elapsed:.1f} s, sent twice: {repeated}")  # noqa: T201
+    killed_message = str(smtp_server.messages[KILL_AT - 1]["Message-ID"])
+    assert repeated == {killed_message: 2}
+    assert set(arrivals(smtp_server.messages)) == {d.message_id for d in deliveries}
+    assert Delivery.objects.get(message_id=killed_message).attempts == 2
