@@ -244,7 +244,7 @@ def storm(workdir: Path, sink, port: int, count: int = 1000, clients: int = 8) -
         time.sleep(1)  # the last accepted message is counted by the sink
     finally:
         site.stop()
-    windows = int(stats["last"] // window) - int(stats["first"] // window) + 1
+    windows = stats["windows"]
     bound = windows * (throttle + 1)
     covered = stats["sent_alone"] + stats["in_sent_digest"]
     errors = sum(status != 400 for status in statuses)
