@@ -94,18 +94,21 @@ def _deliver_or_fold(
 ) -> tuple[Delivery, Delivery | None]:
     """An individual delivery, or one folded into the window's digest when over the limit.
 
-    Returns the delivery and the digest when this call created it (it needs scheduling).
+    An event whose window's digest a worker has already claimed (it waited for the lock while
+    the window closed) counts in the next window instead, so that no window ever sends more
+    than ALERTS_THROTTLE individual emails. Returns the delivery and the digest when this call
+    created it (it needs scheduling).
     """
-    start, end = window_bounds(now)
-    fields = {
-        "alert": alert,
-        "recipient": recipient,
-        "kind": alert.kind,
-        "window_start": start,
-        "message_id": new_message_id(),
-    }
     limit = settings.ALERTS_THROTTLE
-    if limit > 0 and _individual_count(recipient, alert.kind, start) >= limit:
+    fields = {"alert": alert, "recipient": recipient, "kind": alert.kind}
+    moment = now
+    while True:
+        start, end = window_bounds(moment)
+        if limit <= 0 or _individual_count(recipient, alert.kind, start) < limit:
+            delivery = Delivery.objects.create(
+                **fields, window_start=start, next_attempt_at=now, message_id=new_message_id()
+            )
+            return delivery, None
         digest, created = Delivery.objects.get_or_create(
             recipient=recipient,
             kind=alert.kind,
@@ -113,16 +116,18 @@ def _deliver_or_fold(
             alert=None,
             defaults={"next_attempt_at": end, "message_id": new_message_id()},
         )
-        # Fold only into a digest no worker has claimed yet; otherwise send on its own.
         if Delivery.objects.filter(pk=digest.pk, status=Delivery.Status.PENDING).update(
             folded_count=F("folded_count") + 1
         ):
             delivery = Delivery.objects.create(
-                **fields, status=Delivery.Status.DIGESTED, digest=digest
+                **fields,
+                window_start=start,
+                status=Delivery.Status.DIGESTED,
+                digest=digest,
+                message_id=new_message_id(),
             )
             return delivery, digest if created else None
-    delivery = Delivery.objects.create(**fields, next_attempt_at=now)
-    return delivery, None
+        moment = end
 
 
 def _individual_count(recipient: AlertRecipient, kind: str, window_start: dt.datetime) -> int:

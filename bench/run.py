@@ -96,7 +96,7 @@ def smtp_env(port: int) -> dict[str, str]:
     return {"EMAIL_BACKEND": "smtp", "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port)}
 
 
-def rejection_latency(workdir: Path, smtp_port: int, samples: int = 30) -> Row:
+def rejection_latency(workdir: Path, smtp_port: int, samples: int = 30) -> tuple[Row, str]:
     """A Beatles name with a slow mail server: queued alerts vs the tutorial's inline send."""
     common = {**smtp_env(smtp_port), "ALERTS_THROTTLE": "0"}
     queued = Site(workdir, "queued", ALERTS_DELIVERY="queue", **common)
@@ -115,20 +115,29 @@ def rejection_latency(workdir: Path, smtp_port: int, samples: int = 30) -> Row:
             lambda: q.timed_post("/birthday/create/", beatle)[1],
             lambda: i.timed_post("/birthday/create/", beatle)[1],
             lambda: q.timed_post("/birthday/create/", valid())[1],
+            lambda: q.timed_post("/birthday/create/", {**beatle, "first_name": ""})[1],
         )
     finally:
         queued.stop(), inline.stop()
-    (queue_ms, inline_ms, floor_ms) = (median_ms(t) for t in times)
-    (queue_p95, inline_p95, floor_p95) = (p95_ms(t) for t in times)
-    return Row(
+    queue_ms, inline_ms, floor_ms, page_ms = (median_ms(t) for t in times)
+    queue_p95, inline_p95, floor_p95, page_p95 = (p95_ms(t) for t in times)
+    row = Row(
         name=f"Beatles rejection, SMTP answering in {SLOW_SMTP_DELAY * 1000:.0f} ms",
         measured=f"median / p95: queue {queue_ms:.0f} / {queue_p95:.0f} ms, "
         f"inline {inline_ms:.0f} / {inline_p95:.0f} ms, valid name {floor_ms:.0f} / "
-        f"{floor_p95:.0f} ms",
-        result=f"queue = {queue_ms / floor_ms:.2f} × floor",
+        f"{floor_p95:.0f} ms; form page with another error {page_ms:.0f} / {page_p95:.0f} ms",
+        result=f"queue = {queue_ms / floor_ms:.2f} × floor, "
+        f"{queue_ms / page_ms:.2f} × the same page without an alert",
         target="queue ≤ 1.2 × floor; inline ≥ 500 ms",
         met=queue_ms <= 1.2 * floor_ms and inline_ms >= 500,
     )
+    note = (
+        "Row 1: the valid-name floor is a bare redirect, while a rejection renders the form "
+        f"page again (400). The same page for another error costs {page_ms:.0f} ms with no "
+        f"alert at all; recording and queueing the alert adds {queue_ms - page_ms:.0f} ms to "
+        f"it, against {inline_ms - page_ms:.0f} ms when the email is sent inline."
+    )
+    return row, note
 
 
 def reset_timing(workdir: Path, smtp_port: int, samples: int = 200) -> Row:
@@ -191,18 +200,19 @@ def delivery_throughput(workdir: Path, sink, port: int, count: int = 1000) -> tu
             f"worker {processes.peak_rss_mib(site.workers[0]):.0f} MiB (row 2)"
         )
         delivered = sink.count
-        sink.reset()
-        tutorial = run_baseline(site, "tutorial", count, port)
-        sink.reset()
-        ceiling = run_baseline(site, "smtplib", count, port)
     finally:
         site.stop()
+    sink.reset()
+    tutorial = run_baseline(site, "tutorial", count, port)
+    sink.reset()
+    ceiling = run_baseline(site, "smtplib", count, port)
     rates = [count / seconds for seconds in (ours, tutorial, ceiling)]
     share = rates[0] / rates[2]
     row = Row(
         name=f"Delivery of {count:,} alerts to one recipient (throttle off)",
         measured=f"{rates[0]:.0f} msg/s batched worker vs {rates[1]:.0f} msg/s one connection "
-        f"per message vs {rates[2]:.0f} msg/s raw smtplib",
+        f"per message (Django send_mail) vs {rates[2]:.0f} msg/s raw smtplib, one connection, "
+        "same text + HTML built with the standard library",
         result=f"{share:.0%} of the ceiling; {rates[0] / rates[1]:.1f} × the tutorial",
         target="≥ 50% of the ceiling",
         met=last is not None and delivered == count and share >= 0.5,
@@ -244,7 +254,7 @@ def storm(workdir: Path, sink, port: int, count: int = 1000, clients: int = 8) -
         time.sleep(1)  # the last accepted message is counted by the sink
     finally:
         site.stop()
-    windows = int(stats["last"] // window) - int(stats["first"] // window) + 1
+    windows = stats["windows"]
     bound = windows * (throttle + 1)
     covered = stats["sent_alone"] + stats["in_sent_digest"]
     errors = sum(status != 400 for status in statuses)
@@ -267,8 +277,9 @@ def main() -> None:
         workdir = Path(tmp)
         try:
             throughput, memory = delivery_throughput(workdir, fast_sink, fast_port)
+            latency, latency_note = rejection_latency(workdir, slow_port)
             rows = [
-                rejection_latency(workdir, slow_port),
+                latency,
                 throughput,
                 storm(workdir, fast_sink, fast_port),
                 reset_timing(workdir, slow_port),
@@ -276,7 +287,7 @@ def main() -> None:
             ]
         finally:
             slow.stop(), fast.stop()
-    print(write(rows, [memory]))  # noqa: T201
+    print(write(rows, [memory, "", latency_note]))  # noqa: T201
 
 
 if __name__ == "__main__":

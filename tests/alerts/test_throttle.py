@@ -102,12 +102,16 @@ def test_throttle_zero_turns_it_off(settings):
     assert not Delivery.objects.filter(alert__isnull=True).exists()
 
 
-def test_an_event_after_its_digest_was_claimed_goes_out_on_its_own():
+def test_an_event_after_its_digest_was_claimed_counts_in_the_next_window():
     storm(6)
     digest = Delivery.objects.get(alert__isnull=True)
     claim([digest.pk], now=T + dt.timedelta(seconds=600))
 
     [late] = storm(1, start=T + dt.timedelta(seconds=599))
 
-    assert late.deliveries.get().status == Status.PENDING
+    delivery = late.deliveries.get()
+    assert delivery.status == Status.PENDING
+    assert delivery.window_start == T + dt.timedelta(seconds=600)
     assert Delivery.objects.get(pk=digest.pk).folded_count == 1
+    individual = Delivery.objects.filter(window_start=T, alert__isnull=False)
+    assert individual.exclude(status=Status.DIGESTED).count() == 5
