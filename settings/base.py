@@ -128,9 +128,6 @@ PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", defau
 PASSWORD_RESET_LIMIT_PER_IP = env.int("PASSWORD_RESET_LIMIT_PER_IP", default=20)
 # Reverse proxies in front of the site that append to X-Forwarded-For; 0: use REMOTE_ADDR only.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-# The limits are counted in this cache. Process memory is right for `make run` (one web process);
-# several web processes need a shared one: CACHE_URL=dbcache://birthday_cache (after
-# `manage.py createcachetable`) or a Redis URL. `manage.py check --deploy` warns otherwise.
 
 # --- Operations: logging, request ids, Content Security Policy, uploads (README "Deploying") ---
 # One structlog pipeline for every logger; `settings.prod` switches the default format to json.
@@ -142,6 +139,9 @@ DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env.bool("TRUST_REQUEST_ID_HEADER",
 # A task's log lines carry the request id of the request that enqueued it. The context travels
 # through a cache every web and worker process shares: the database (`migrate` makes its table).
 DJANGO_STRUCTLOG_DJANGO_TASKS_ENABLED = True
+# `default` counts the password reset limits. Process memory is right for `make run` (one web
+# process); several web processes need a shared one: CACHE_URL=dbcache://birthday_cache (the
+# production default) or a Redis URL. `manage.py check --deploy` warns otherwise.
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://"),
     "django_structlog": {
