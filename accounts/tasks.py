@@ -1,14 +1,18 @@
 """Account email, sent off the request path by the task worker.
 
-Only a user id travels through the queue: the worker reads the address and makes the token
-itself, so neither is ever stored in the task table.
+Only a user id (and the attempt number) travels through the queue: the worker reads the address
+and makes the token itself, so neither is ever stored in the task table. A transport error
+queues the task again for later (`accounts.retry`).
 """
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.tasks import task
 
-from . import emails
+from . import emails, retry
 
 
 def _active_user(user_id: int) -> AbstractBaseUser | None:
@@ -16,21 +20,31 @@ def _active_user(user_id: int) -> AbstractBaseUser | None:
 
 
 @task
-def send_password_reset_email(user_id: int | None) -> None:
+def send_password_reset_email(user_id: int | None, *, attempt: int = 1) -> None:
     """Email a reset link, if the account may still have one.
 
     The view enqueues None for an address with no such account, so that a known and an unknown
     address cost the request the same; the account is checked again here, as it may have changed.
+    Each attempt makes a fresh link, and none is tried after a link's lifetime from the first:
+    by then the user has asked again or given up.
     """
     if user_id is None:
         return
     user = _active_user(user_id)
     if user is not None and user.has_usable_password():
-        emails.send_password_reset(user)
+        retry.send_or_retry(
+            send_password_reset_email,
+            user,
+            attempt,
+            emails.send_password_reset,
+            give_up_after=dt.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT),
+        )
 
 
 @task
-def send_password_changed_email(user_id: int) -> None:
+def send_password_changed_email(user_id: int, *, attempt: int = 1) -> None:
     """Tell the owner their password changed, so that a change they did not make stands out."""
     if (user := _active_user(user_id)) is not None:
-        emails.send_password_changed(user)
+        retry.send_or_retry(
+            send_password_changed_email, user, attempt, emails.send_password_changed
+        )
