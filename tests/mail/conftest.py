@@ -16,6 +16,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword
 
+from settings.mailers import build_anymail, build_mailers
+
 SMTP_LOGIN = "mailer"
 SMTP_PASSWORD = "s3cret-$mtp"  # a `$` on purpose: values are taken literally
 
@@ -160,3 +162,15 @@ def mail_http_server() -> Iterator[ProviderAPI]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@pytest.fixture
+def environment(settings, tmp_path):
+    """Apply an environment to the settings, as settings/base.py does at start-up."""
+
+    def apply(**variables: str) -> None:
+        env = make_env(**variables)
+        settings.MAILERS = build_mailers(env, file_path=tmp_path / "sent_emails")
+        settings.ANYMAIL = build_anymail(env)
+
+    return apply

@@ -6,20 +6,6 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 from settings.checks import check_mailers
-from settings.mailers import build_anymail, build_mailers
-from tests.mail.conftest import make_env
-
-
-@pytest.fixture
-def environment(settings, tmp_path):
-    """Apply an environment to the settings, as settings/base.py does at start-up."""
-
-    def apply(**variables: str) -> None:
-        env = make_env(**variables)
-        settings.MAILERS = build_mailers(env, file_path=tmp_path / "sent_emails")
-        settings.ANYMAIL = build_anymail(env)
-
-    return apply
 
 
 def reported(messages: list[checks.CheckMessage]) -> list[tuple[str, str, str, str]]:

@@ -4,20 +4,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from settings.mailers import build_anymail, build_mailers
-from tests.mail.conftest import make_env
-
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
-
-
-@pytest.fixture
-def environment(settings, tmp_path):
-    def apply(**variables: str) -> None:
-        env = make_env(**variables)
-        settings.MAILERS = build_mailers(env, file_path=tmp_path / "sent_emails")
-        settings.ANYMAIL = build_anymail(env)
-
-    return apply
 
 
 def test_file(environment, tmp_path):
