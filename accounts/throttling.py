@@ -1,7 +1,7 @@
-"""Abuse limits for password reset requests, counted in Django's cache.
+"""Abuse limits for password reset requests and failed logins, counted in Django's cache.
 
-Fixed one-hour windows per address and per client IP. Several web processes need a shared cache
-(CACHE_URL) for the limits to hold across them.
+Fixed one-hour windows per address or username and per client IP. Several web processes need a
+shared cache (CACHE_URL) for the limits to hold across them.
 """
 
 import hashlib
@@ -37,11 +37,14 @@ def client_ip(request: HttpRequest) -> str:
         return remote_addr
 
 
+def _key(scope: str, value: str) -> str:
+    # Hashed: the cache never holds an address or a username, and any value makes a valid key.
+    return f"accounts:{scope}:{hashlib.sha256(value.encode()).hexdigest()}"
+
+
 def _hit(scope: str, value: str) -> int:
     """Count one request for `value` in the current window and return the count so far."""
-    # Hashed: the cache never holds an address, and any value makes a valid cache key.
-    digest = hashlib.sha256(value.encode()).hexdigest()
-    key = f"accounts:password-reset:{scope}:{digest}"
+    key = _key(scope, value)
     cache.add(key, 0, timeout=WINDOW_SECONDS)
     try:
         return cache.incr(key)
@@ -52,9 +55,24 @@ def _hit(scope: str, value: str) -> int:
 
 def password_reset_allowed(email: str, ip: str) -> bool:
     """Count this request against both limits; False once either is exceeded."""
-    per_email = _hit("email", email.casefold())
-    per_ip = _hit("ip", ip)
+    per_email = _hit("password-reset:email", email.casefold())
+    per_ip = _hit("password-reset:ip", ip)
     return (
         per_email <= settings.PASSWORD_RESET_LIMIT_PER_EMAIL
         and per_ip <= settings.PASSWORD_RESET_LIMIT_PER_IP
     )
+
+
+def login_blocked(username: str, ip: str) -> bool:
+    """True once this username or this client has failed too often in the window.
+
+    A blocked attempt is refused before the password is checked, so it tells nothing.
+    """
+    by_username = cache.get(_key("login:username", username.casefold()), 0)
+    by_ip = cache.get(_key("login:ip", ip), 0)
+    return by_username >= settings.LOGIN_LIMIT_PER_USERNAME or by_ip >= settings.LOGIN_LIMIT_PER_IP
+
+
+def record_login_failure(username: str, ip: str) -> None:
+    _hit("login:username", username.casefold())
+    _hit("login:ip", ip)

@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("registration/", views.RegistrationView.as_view(), name="registration"),
+    path("login/", views.LoginView.as_view(), name="login"),
     # Ours first: they take over these names and paths from django.contrib.auth.urls below.
     path("password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

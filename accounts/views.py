@@ -21,9 +21,13 @@ from django.views import generic
 from .forms import PasswordResetRequestForm, RegistrationForm
 from .masking import mask_email
 from .tasks import send_password_changed_email, send_password_reset_email
-from .throttling import client_ip, password_reset_allowed
+from .throttling import client_ip, login_blocked, password_reset_allowed, record_login_failure
 
 logger = structlog.get_logger(__name__)
+
+TOO_MANY_FAILURES = _(
+    "Too many failed attempts to log in. Please wait an hour, or reset your password."
+)
 
 
 class InvalidFormIs400Mixin:
@@ -56,6 +60,25 @@ class RegistrationView(InvalidFormIs400Mixin, SuccessMessageMixin, generic.Creat
         response = super().form_valid(form)
         login(self.request, self.object, backend="django.contrib.auth.backends.ModelBackend")
         return response
+
+
+class LoginView(InvalidFormIs400Mixin, auth_views.LoginView):
+    """Django's login, with limits on failures per username and per client (brute force)."""
+
+    def post(self, request, *args, **kwargs) -> HttpResponse:
+        username = request.POST.get("username", "")
+        ip = client_ip(request)
+        if login_blocked(username, ip):
+            logger.warning("login_throttled", client_ip=ip)
+            # An unbound form: the password is never checked, so the answer tells nothing.
+            form = self.get_form_class()(self.request, initial={"username": username})
+            context = self.get_context_data(form=form, blocked=TOO_MANY_FAILURES)
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form) -> HttpResponse:
+        record_login_failure(self.request.POST.get("username", ""), client_ip(self.request))
+        return super().form_invalid(form)
 
 
 class PasswordResetView(InvalidFormIs400Mixin, auth_views.PasswordResetView):

@@ -126,6 +126,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
 PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
 PASSWORD_RESET_LIMIT_PER_IP = env.int("PASSWORD_RESET_LIMIT_PER_IP", default=20)
+# Failed logins per hour before that username, or that client, must wait (brute force).
+LOGIN_LIMIT_PER_USERNAME = env.int("LOGIN_LIMIT_PER_USERNAME", default=10)
+LOGIN_LIMIT_PER_IP = env.int("LOGIN_LIMIT_PER_IP", default=50)
 # Reverse proxies in front of the site that append to X-Forwarded-For; 0: use REMOTE_ADDR only.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
