@@ -28,7 +28,9 @@ def base_env(database_url: str, **extra: str) -> dict[str, str]:
         "SECRET_KEY": "bench-only-secret",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": database_url,
-        "LOG_LEVEL": "WARNING",
+        # Logged as in production: JSON lines at INFO (written to /dev/null here).
+        "LOG_FORMAT": "json",
+        "LOG_LEVEL": "INFO",
         **extra,
     }
 

@@ -1,7 +1,9 @@
 """The benchmark table: printed, and written as Markdown with the machine's CPU and the date."""
 
 import datetime as dt
+import os
 import platform
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,8 +27,6 @@ def cpu_model() -> str:
 
 
 def markdown(rows: list[Row], extras: list[str]) -> str:
-    import os
-
     lines = [
         "# Benchmarks",
         "",
@@ -46,7 +46,19 @@ def markdown(rows: list[Row], extras: list[str]) -> str:
     return "\n".join(lines)
 
 
+README_BLOCK = re.compile(r"(<!-- bench:start -->\n).*?(<!-- bench:end -->)", re.S)
+
+
+def sync_readme(text: str) -> None:
+    """Put the run's table (from its header row on) between the README's bench markers."""
+    table = text[text.index("| # |") :].strip()
+    readme = ROOT / "README.md"
+    readme.write_text(README_BLOCK.sub(lambda m: f"{m[1]}{table}\n{m[2]}", readme.read_text()))
+
+
 def write(rows: list[Row], extras: list[str]) -> str:
+    """docs/benchmarks.md and the README's copy of the table: always the latest run."""
     text = markdown(rows, extras)
     (ROOT / "docs" / "benchmarks.md").write_text(text)
+    sync_readme(text)
     return text

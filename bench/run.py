@@ -96,7 +96,7 @@ def smtp_env(port: int) -> dict[str, str]:
     return {"EMAIL_BACKEND": "smtp", "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port)}
 
 
-def rejection_latency(workdir: Path, smtp_port: int, samples: int = 30) -> tuple[Row, str]:
+def rejection_latency(workdir: Path, smtp_port: int, samples: int = 50) -> tuple[Row, str]:
     """A Beatles name with a slow mail server: queued alerts vs the tutorial's inline send."""
     common = {**smtp_env(smtp_port), "ALERTS_THROTTLE": "0"}
     queued = Site(workdir, "queued", ALERTS_DELIVERY="queue", **common)
