@@ -1,6 +1,8 @@
-"""Providers' tracking webhooks: a real Postmark payload through Anymail's view to our receiver."""
+"""Providers' tracking webhooks: real Postmark and signed Mailgun payloads through Anymail's views."""
 
 import datetime as dt
+import hashlib
+import hmac
 import importlib
 import json
 from base64 import b64encode
@@ -220,3 +222,76 @@ def test_a_webhook_secret_that_is_not_user_password_fails_the_checks(settings, s
     found = [m.id.removeprefix("project.") for m in check_webhook_secret()]
 
     assert found == errors
+
+
+# Mailgun signs each webhook (HMAC-SHA256 of timestamp + token with the webhook signing key)
+# on top of the basic auth every provider's webhook gets here.
+MAILGUN_URL = "/anymail/mailgun/tracking/"
+MAILGUN_SIGNING_KEY = "key-mailgun-webhook-signing-0123456789"
+
+
+@pytest.fixture
+def mailgun(settings, webhooks):
+    settings.ANYMAIL = {**settings.ANYMAIL, "MAILGUN_WEBHOOK_SIGNING_KEY": MAILGUN_SIGNING_KEY}
+
+
+def mailgun_failure(delivery: Delivery, severity: str, signing_key: str = MAILGUN_SIGNING_KEY):
+    """Mailgun's "failed" tracking webhook, in the JSON shape Anymail's own tests use."""
+    timestamp, token = "1772366750", "a8ce0edb2dd8301dee6c2405235584e45aa91d1e9f979f3de0"
+    signature = hmac.new(
+        signing_key.encode(), f"{timestamp}{token}".encode(), hashlib.sha256
+    ).hexdigest()
+    return {
+        "signature": {"timestamp": timestamp, "token": token, "signature": signature},
+        "event-data": {
+            "event": "failed",
+            "severity": severity,
+            "reason": "bounce" if severity == "permanent" else "generic",
+            "id": "G9Bn5sl1TC6nu79C8C0bwg",
+            "timestamp": 1772366750.329574,
+            "recipient": "admin@acme.not",
+            "tags": ["alerts"],
+            "user-variables": {"delivery_id": str(delivery.pk), "kind": delivery.kind},
+            "delivery-status": {
+                "code": 550 if severity == "permanent" else 452,
+                "message": "5.1.1 The email account that you tried to reach does not exist.",
+                "description": "mailbox not found",
+            },
+            "message": {
+                "headers": {
+                    "to": "admin@acme.not",
+                    "message-id": "20260301120550.1.A1B2C3@mg.acme.not",
+                    "from": "birthday_form@acme.not",
+                    "subject": "Another Beatles member",
+                }
+            },
+        },
+    }
+
+
+def post_mailgun(client, event: dict):
+    auth = "Basic " + b64encode(SECRET.encode()).decode()
+    return client.post(
+        MAILGUN_URL, json.dumps(event), content_type="application/json", HTTP_AUTHORIZATION=auth
+    )
+
+
+def test_a_signed_mailgun_hard_bounce_deactivates_the_recipient(client, mailgun, sent):
+    response = post_mailgun(client, mailgun_failure(sent, "permanent"))
+
+    assert response.status_code == 200
+    recipient = AlertRecipient.objects.get(email="admin@acme.not")
+    assert not recipient.is_active
+    assert "mailbox not found" in recipient.deactivation_reason
+
+
+def test_a_temporary_mailgun_failure_keeps_the_recipient(client, mailgun, sent):
+    assert post_mailgun(client, mailgun_failure(sent, "temporary")).status_code == 200
+    assert AlertRecipient.objects.get(email="admin@acme.not").is_active
+
+
+def test_a_mailgun_webhook_with_a_wrong_signature_is_refused(client, mailgun, sent):
+    forged = mailgun_failure(sent, "permanent", signing_key="not-the-key")
+
+    assert post_mailgun(client, forged).status_code == 400
+    assert AlertRecipient.objects.get(email="admin@acme.not").is_active
