@@ -1,4 +1,4 @@
-"""Providers' tracking webhooks: real Postmark and signed Mailgun payloads through Anymail's views."""
+"""Tracking webhooks: real Postmark and signed Mailgun payloads through Anymail's views."""
 
 import datetime as dt
 import hashlib
