@@ -38,25 +38,33 @@ def queue_only(settings) -> None:
     settings.ALERTS_BATCH_SIZE = 3
 
 
-def two_workers_send(ids: list[int]) -> None:
-    start = threading.Barrier(2)
+def side_by_side(work, count: int = 2) -> None:
+    """Run `work` in `count` threads released together, as separate processes would run it.
+
+    Each thread has its own database connection; an error in any of them fails the test.
+    """
+    start = threading.Barrier(count)
     errors = []
 
-    def worker():
+    def thread_body():
         try:
             start.wait()
-            send_due()
+            work()
         except Exception as error:  # surfaced below: a worker must not crash
             errors.append(error)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
+    threads = [threading.Thread(target=thread_body) for _ in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
     assert errors == []
+
+
+def two_workers_send(ids: list[int]) -> None:
+    side_by_side(send_due)
     assert Counter(m.extra_headers["Message-ID"] for m in mail.outbox) == Counter(
         Delivery.objects.filter(pk__in=ids).values_list("message_id", flat=True)
     )
@@ -160,25 +168,11 @@ def test_a_task_that_runs_early_hands_its_deliveries_on_to_their_time(db_tasks):
 
 
 def two_web_processes_record(events_each: int) -> None:
-    start = threading.Barrier(2)
-    errors = []
-
     def web():
-        try:
-            start.wait()
-            for i in range(events_each):
-                record_event(BEATLES, {"first_name": f"Ринго{i}"}, now=WINDOW_START)
-        except Exception as error:  # surfaced below
-            errors.append(error)
-        finally:
-            connection.close()
+        for i in range(events_each):
+            record_event(BEATLES, {"first_name": f"Ринго{i}"}, now=WINDOW_START)
 
-    threads = [threading.Thread(target=web) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    side_by_side(web)
     individual = Delivery.objects.filter(alert__isnull=False).exclude(status=Status.DIGESTED)
     assert individual.count() == 5
     digest = Delivery.objects.get(alert__isnull=True)
