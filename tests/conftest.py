@@ -11,11 +11,19 @@ import socket
 import pytest
 import structlog
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 from django.conf import settings as django_settings
 from django.db import connection
 
 from settings.logging import build_logging
 from tests.factories import BirthdayFactory, UserFactory
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def require_or_skip(available: bool, reason: str) -> None:
@@ -110,18 +118,38 @@ class RecordingHandler:
 
 
 class SMTPServer:
-    """A real SMTP server on loopback. `refuse("451 ...")`, `accept()`, `stop()`, `start()`."""
+    """A real SMTP server on loopback. `refuse("451 ...")`, `accept()`, `stop()`, `start()`.
 
-    def __init__(self) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+    With `credentials` (login, password) it demands AUTH, and keeps the logins it accepted.
+    """
+
+    host = "127.0.0.1"
+
+    def __init__(self, credentials: tuple[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.credentials = credentials
         self.handler = RecordingHandler()
+        self.logins: list[str] = []
         self.controller: Controller | None = None
+
+    def _authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
+        given = (
+            (auth_data.login.decode(), auth_data.password.decode())
+            if isinstance(auth_data, LoginPassword)
+            else None
+        )
+        if given == self.credentials:
+            self.logins.append(given[0])
+        return AuthResult(success=given == self.credentials)
 
     @property
     def messages(self) -> list[email.message.EmailMessage]:
         return self.handler.messages
+
+    @property
+    def envelopes(self) -> list[tuple[str, list[str]]]:
+        """(MAIL FROM, RCPT TO) of every accepted message."""
+        return self.handler.envelopes
 
     @property
     def connections(self) -> int:
@@ -134,7 +162,12 @@ class SMTPServer:
         self.handler.reply = None
 
     def start(self) -> None:
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        auth = (
+            {"authenticator": self._authenticate, "auth_required": True} if self.credentials else {}
+        )
+        self.controller = Controller(
+            self.handler, hostname=self.host, port=self.port, auth_require_tls=False, **auth
+        )
         self.controller.start()
 
     def stop(self) -> None:
@@ -146,7 +179,7 @@ class SMTPServer:
         """A MAILERS entry that sends here."""
         return {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": self.port, "timeout": 5},
+            "OPTIONS": {"host": self.host, "port": self.port, "timeout": 5},
         }
 
 

@@ -2,7 +2,6 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -11,17 +10,12 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from tests.conftest import free_port
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT = 30.0
 # Seconds between the worker's looks at the task queue: email leaves soon after the request.
 WORKER_INTERVAL = 0.2
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def mail_env(smtp_port: int | None, mail_dir: Path) -> dict[str, str]:

@@ -3,7 +3,6 @@
 import email
 import email.policy
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -13,10 +12,9 @@ from urllib.parse import parse_qs
 
 import environ
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword
 
 from settings.mailers import build_anymail, build_mailers
+from tests.conftest import SMTPServer
 
 SMTP_LOGIN = "mailer"
 SMTP_PASSWORD = "s3cret-$mtp"  # a `$` on purpose: values are taken literally
@@ -29,72 +27,13 @@ def make_env(**variables: str) -> environ.Env:
     return env
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class _Inbox:
-    """aiosmtpd handler that keeps every accepted envelope."""
-
-    def __init__(self) -> None:
-        self.envelopes: list[Envelope] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Envelope) -> str:
-        self.envelopes.append(envelope)
-        return "250 Message accepted"
-
-
-@dataclass
-class SMTPServer:
-    host: str
-    port: int
-    inbox: _Inbox
-    logins: list[str] = field(default_factory=list)
-
-    @property
-    def messages(self) -> list[email.message.EmailMessage]:
-        return [
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-            for envelope in self.inbox.envelopes
-        ]
-
-
-def _run_smtp(require_auth: bool) -> Iterator[SMTPServer]:
-    inbox = _Inbox()
-    server = SMTPServer("127.0.0.1", _free_port(), inbox)
-
-    def authenticate(server_, session, envelope, mechanism, auth_data) -> AuthResult:
-        ok = isinstance(auth_data, LoginPassword) and (
-            auth_data.login.decode(),
-            auth_data.password.decode(),
-        ) == (SMTP_LOGIN, SMTP_PASSWORD)
-        if ok:
-            server.logins.append(auth_data.login.decode())
-        return AuthResult(success=ok)
-
-    extra = {"authenticator": authenticate, "auth_required": True} if require_auth else {}
-    controller = Controller(
-        inbox, hostname=server.host, port=server.port, auth_require_tls=False, **extra
-    )
-    controller.start()
-    try:
-        yield server
-    finally:
-        controller.stop()
-
-
-@pytest.fixture
-def open_smtp_server() -> Iterator[SMTPServer]:
-    """An SMTP server on loopback that accepts mail from anyone."""
-    yield from _run_smtp(require_auth=False)
-
-
 @pytest.fixture
 def auth_smtp_server() -> Iterator[SMTPServer]:
     """An SMTP server on loopback that demands AUTH with SMTP_LOGIN / SMTP_PASSWORD."""
-    yield from _run_smtp(require_auth=True)
+    server = SMTPServer(credentials=(SMTP_LOGIN, SMTP_PASSWORD))
+    server.start()
+    yield server
+    server.stop()
 
 
 @dataclass

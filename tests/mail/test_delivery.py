@@ -54,21 +54,19 @@ def test_file_backend_writes_the_alert_into_the_configured_folder(settings, tmp_
     assert not (tmp_path / "sent_emails").exists()  # the default mailer's folder is untouched
 
 
-def test_smtp_delivers_to_a_real_server(settings, tmp_path, open_smtp_server):
+def test_smtp_delivers_to_a_real_server(settings, tmp_path, smtp_server):
     configure(
         settings,
         tmp_path,
         EMAIL_BACKEND="smtp",
-        EMAIL_HOST=open_smtp_server.host,
-        EMAIL_PORT=str(open_smtp_server.port),
+        EMAIL_HOST=smtp_server.host,
+        EMAIL_PORT=str(smtp_server.port),
     )
 
     assert greeting().send(using="alerts") == 1
 
-    (envelope,) = open_smtp_server.inbox.envelopes
-    assert envelope.mail_from == "alerts@birthday.example"
-    assert envelope.rcpt_tos == ["friend@example.com"]
-    (received,) = open_smtp_server.messages
+    assert smtp_server.envelopes == [("alerts@birthday.example", ["friend@example.com"])]
+    (received,) = smtp_server.messages
     assert received["Subject"] == "Ringo's birthday"
     assert received.get_body(("html",)).get_content().strip() == "<p>HTML body</p>"
 
@@ -103,7 +101,7 @@ def test_smtp_without_credentials_is_refused_by_a_server_that_demands_them(
 
     with pytest.raises(smtplib.SMTPException):
         greeting().send()
-    assert auth_smtp_server.inbox.envelopes == []
+    assert auth_smtp_server.envelopes == []
 
 
 def mailgun_settings(settings, tmp_path, api, **extra: str) -> None:

@@ -32,18 +32,16 @@ def test_locmem(environment):
     assert [message.to for message in mail.outbox] == [["ops@example.com"]]
 
 
-def test_smtp(environment, open_smtp_server):
+def test_smtp(environment, smtp_server):
     environment(
         EMAIL_BACKEND="smtp",
-        EMAIL_HOST=open_smtp_server.host,
-        EMAIL_PORT=str(open_smtp_server.port),
+        EMAIL_HOST=smtp_server.host,
+        EMAIL_PORT=str(smtp_server.port),
     )
 
     call_command("sendtestemail", "ops@example.com")
 
-    assert [envelope.rcpt_tos for envelope in open_smtp_server.inbox.envelopes] == [
-        ["ops@example.com"]
-    ]
+    assert [rcpt_tos for _, rcpt_tos in smtp_server.envelopes] == [["ops@example.com"]]
 
 
 def test_mailgun(environment, mail_http_server):

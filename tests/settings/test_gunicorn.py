@@ -3,7 +3,6 @@
 import http.client
 import json
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -11,13 +10,8 @@ import time
 import pytest
 from django.conf import settings
 
+from tests.conftest import free_port
 from tests.settings.prod_env import SITE_HOST, manage, prod_env
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def get(port: int, path: str, **headers: str) -> tuple[http.client.HTTPResponse, bytes]:

@@ -1,12 +1,11 @@
 """/healthz: 200 while the database answers, 503 when it does not, whatever the Host."""
 
-import socket
-
 import pytest
 from django.db import connections
 from django.db.utils import load_backend
 
 from settings import health
+from tests.conftest import free_port
 
 
 @pytest.fixture
@@ -17,10 +16,7 @@ def unreachable_database(tmp_path):
     if original.vendor == "sqlite":
         settings_dict["NAME"] = str(tmp_path / "no-such-folder" / "db.sqlite3")
     else:
-        with socket.socket() as sock:  # a port nobody listens on once it is closed again
-            sock.bind(("127.0.0.1", 0))
-            dead_port = sock.getsockname()[1]
-        settings_dict.update(HOST="127.0.0.1", PORT=dead_port, OPTIONS={"connect_timeout": 2})
+        settings_dict.update(HOST="127.0.0.1", PORT=free_port(), OPTIONS={"connect_timeout": 2})
     dead = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, "default")
     connections["default"] = dead
     yield
