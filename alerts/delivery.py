@@ -31,13 +31,11 @@ Status = Delivery.Status
 @dataclass
 class BatchResult:
     sent: list[int] = field(default_factory=list)
-    failed: list[int] = field(default_factory=list)
     # When to try again → which deliveries.
     retry: dict[dt.datetime, list[int]] = field(default_factory=lambda: defaultdict(list))
 
     def merge(self, other: "BatchResult") -> None:
         self.sent += other.sent
-        self.failed += other.failed
         for when, ids in other.retry.items():
             self.retry[when] += ids
 
@@ -189,7 +187,6 @@ def _record_failure(
     final = delivery.attempts >= settings.ALERTS_MAX_ATTEMPTS
     if final:
         mine.update(status=Status.FAILED, **reset)
-        result.failed.append(delivery.pk)
         retry_at = None
     else:
         retry_at = now + retry_delay(delivery.attempts)
