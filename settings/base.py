@@ -187,8 +187,9 @@ ALERTS_RETRY_MAX_DELAY = env.int("ALERTS_RETRY_MAX_DELAY", default=1920)
 ALERTS_CLAIM_TIMEOUT = env.int("ALERTS_CLAIM_TIMEOUT", default=300)
 ALERTS_BATCH_SIZE = env.int("ALERTS_BATCH_SIZE", default=50)
 
-# Account email (accounts/retry.py, README "Password reset"): a transport error is retried after
-# 30 s, then 60 s, ... (doubling, at most 10 minutes apart) up to this many attempts in all; a
-# reset link is never tried later than PASSWORD_RESET_TIMEOUT after the first attempt.
+# Account email (accounts/retry.py, README "Password reset and login limits"): a transport
+# error is retried after 30 s, then 60 s, ... (doubling, at most 10 minutes apart) up to this
+# many attempts in all; a reset link is never tried later than PASSWORD_RESET_TIMEOUT after the
+# first attempt.
 ACCOUNT_EMAIL_MAX_ATTEMPTS = env.int("ACCOUNT_EMAIL_MAX_ATTEMPTS", default=5)
 ACCOUNT_EMAIL_RETRY_BASE_DELAY = env.int("ACCOUNT_EMAIL_RETRY_BASE_DELAY", default=30)
