@@ -75,11 +75,10 @@ def claim(
 def send_claimed(token: str, deliveries: list[Delivery], *, now: dt.datetime) -> BatchResult:
     """Send claimed deliveries over ONE connection of the `alerts` mailer; record each outcome."""
     result = BatchResult()
-    remaining = list(deliveries)
+    done = 0
     try:
         with mailers["alerts"] as mail_connection:
-            while remaining:
-                delivery = remaining[0]
+            for delivery in deliveries:
                 message = build_message(delivery)
                 try:
                     mail_connection.send_messages([message])
@@ -87,10 +86,10 @@ def send_claimed(token: str, deliveries: list[Delivery], *, now: dt.datetime) ->
                     _record_failure(token, delivery, error, now, result)
                 else:
                     _record_success(token, delivery, provider_message_id(message), result)
-                remaining.pop(0)
+                done += 1
     except Exception as error:
         # The connection could not be opened (or broke on closing): nothing left went out.
-        for delivery in remaining:
+        for delivery in deliveries[done:]:
             _record_failure(token, delivery, error, now, result)
     return result
 
