@@ -50,6 +50,14 @@ class Session:
         status, _, _ = self.post(path, form)
         return status, time.perf_counter() - started
 
+    def timed_submit(self, path: str, form: dict) -> tuple[int, float]:
+        """A form sent from a browser: the POST and, after a redirect, the page it leads to."""
+        started = time.perf_counter()
+        status, _, headers = self.post(path, form)
+        if status in (301, 302, 303):
+            status, _, _ = self.get(headers["Location"])
+        return status, time.perf_counter() - started
+
     def timed_get(self, path: str) -> tuple[int, float]:
         started = time.perf_counter()
         status, _, _ = self.get(path)
