@@ -6,7 +6,6 @@ import io
 import json
 import logging.config
 import os
-import socket
 
 import pytest
 import structlog
@@ -17,13 +16,7 @@ from django.db import connection
 
 from settings.logging import build_logging
 from tests.factories import BirthdayFactory, UserFactory
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.ports import free_port
 
 
 def require_or_skip(available: bool, reason: str) -> None:

@@ -10,7 +10,7 @@ import time
 import pytest
 from django.conf import settings
 
-from tests.conftest import free_port
+from tests.ports import free_port
 from tests.settings.prod_env import SITE_HOST, manage, prod_env
 
 
