@@ -22,7 +22,6 @@ class Session:
             body = urllib.parse.urlencode(form, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Referer"] = f"http://127.0.0.1:{self.port}{path}"
-            headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
         try:
             self.connection.request(method, path, body=body, headers=headers)
             response = self.connection.getresponse()

@@ -90,7 +90,6 @@ def alert_stats() -> None:
         ).count(),
         "digests_sent": Delivery.objects.filter(alert__isnull=True, status=Status.SENT).count(),
         "waiting": Delivery.objects.filter(status__in=[Status.PENDING, Status.SENDING]).count(),
-        "failed": Delivery.objects.filter(status=Status.FAILED).count(),
         # Throttle windows the deliveries fell into (one recipient): the bound on emails.
         "windows": Delivery.objects.values("window_start").distinct().count(),
     }
