@@ -6,7 +6,9 @@ import io
 import json
 import logging.config
 import os
+from collections.abc import Iterator
 
+import environ
 import pytest
 import structlog
 from aiosmtpd.controller import Controller
@@ -15,8 +17,10 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 from settings.logging import build_logging
+from settings.mailers import build_anymail, build_mailers
 from tests.factories import BirthdayFactory, UserFactory
 from tests.ports import free_port
+from tests.provider_api import ProviderAPI, serve_provider_api
 
 
 def require_or_skip(available: bool, reason: str) -> None:
@@ -188,3 +192,41 @@ def smtp_server():
 def use_smtp_mailer(settings, alias: str, server: SMTPServer) -> None:
     """Point one MAILERS alias at the loopback server (the test runner made them all locmem)."""
     settings.MAILERS = {**settings.MAILERS, alias: server.mailer()}
+
+
+@pytest.fixture
+def mail_http_server() -> Iterator[ProviderAPI]:
+    """A provider's HTTP API on loopback, for mail through a real Anymail backend."""
+    with serve_provider_api() as api:
+        yield api
+
+
+def make_env(**variables: str) -> environ.Env:
+    """An environ.Env that sees only these variables, as if they were the process environment."""
+    env = environ.Env()
+    env.ENVIRON = dict(variables)
+    return env
+
+
+@pytest.fixture
+def environment(settings, tmp_path):
+    """Apply an environment to the mail settings, as settings/base.py does at start-up."""
+
+    def apply(**variables: str) -> None:
+        env = make_env(**variables)
+        settings.MAILERS = build_mailers(env, file_path=tmp_path / "sent_emails")
+        settings.ANYMAIL = build_anymail(env)
+
+    return apply
+
+
+@pytest.fixture
+def db_tasks(settings):
+    """Tasks are stored in the database, as in production: queued and deferred ones can be read."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def dummy_tasks(settings):
+    """Tasks are queued in memory and never run: what a request leaves behind can be read."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}

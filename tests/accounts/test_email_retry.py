@@ -12,12 +12,7 @@ from structlog.testing import capture_logs
 
 from accounts.retry import due_after_first, retry_delay
 from accounts.tasks import send_password_changed_email, send_password_reset_email
-from settings.mailers import build_anymail, build_mailers
 from tests.conftest import use_smtp_mailer
-from tests.mail.conftest import (
-    mail_http_server,  # noqa: F401  (the fixture behind provider_api)
-    make_env,
-)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,23 +21,11 @@ CHANGED_TASK = "accounts.tasks.send_password_changed_email"
 
 
 @pytest.fixture
-def db_tasks(settings):
-    """The production tasks backend: enqueued and deferred tasks are stored, not run."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-@pytest.fixture
 def smtp(settings, smtp_server, user):
     """The `default` mailer sends to a loopback server, which refuses quoting the address."""
     use_smtp_mailer(settings, "default", smtp_server)
     smtp_server.refuse(f"451 4.2.0 <{user.email}> mailbox busy, try later")
     return smtp_server
-
-
-@pytest.fixture
-def provider_api(request):
-    """A provider's HTTP API on loopback (the mail tests' fixture)."""
-    return request.getfixturevalue("mail_http_server")
 
 
 def run(queued: DBTaskResult) -> None:
@@ -180,14 +163,13 @@ def test_a_server_that_is_down_delays_the_password_changed_email(user, smtp, db_
     assert message["To"] == user.email
 
 
-def test_a_provider_error_is_retried(settings, tmp_path, user, db_tasks, provider_api):
-    env = make_env(
+def test_a_provider_error_is_retried(environment, user, db_tasks, mail_http_server):
+    provider_api = mail_http_server
+    environment(
         EMAIL_BACKEND="mailgun",
         ANYMAIL_MAILGUN_API_KEY="mailgun-key",
         ANYMAIL_MAILGUN_API_URL=f"{provider_api.url}v3",
     )
-    settings.MAILERS = build_mailers(env, file_path=tmp_path / "sent_emails")
-    settings.ANYMAIL = build_anymail(env)
     provider_api.status = 503
     provider_api.reply = {"message": "Service unavailable"}
 

@@ -184,9 +184,8 @@ def _statements(queries) -> list[str]:
     ]
 
 
-def test_every_address_costs_the_request_the_same_work(settings, mailoutbox, ask_reset):
+def test_every_address_costs_the_request_the_same_work(db_tasks, mailoutbox, ask_reset):
     """One lookup and one task INSERT each; the worker alone tells the addresses apart."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     known, addresses = _accounts()
     work = []
     for address in addresses:
@@ -210,8 +209,7 @@ def test_every_address_costs_the_request_the_same_work(settings, mailoutbox, ask
     assert [message.to for message in mailoutbox] == [[known.email]]
 
 
-def test_the_queued_task_carries_only_the_user_id(settings, user, ask_reset):
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+def test_the_queued_task_carries_only_the_user_id(dummy_tasks, user, ask_reset):
     ask_reset(user.email)
     (result,) = default_task_backend.results
     assert result.task.module_path == "accounts.tasks.send_password_reset_email"

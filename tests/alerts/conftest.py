@@ -20,13 +20,3 @@ def alerts_smtp(settings, smtp_server):
     """The `alerts` mailer sends to a real SMTP server on loopback."""
     use_smtp_mailer(settings, "alerts", smtp_server)
     return smtp_server
-
-
-@pytest.fixture
-def db_tasks(settings):
-    """Tasks are queued in the database, as in production, so deferred tasks can be seen."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-# A provider HTTP API on loopback, for alert email through a real Anymail backend.
-from tests.mail.conftest import mail_http_server  # noqa: E402, F401

@@ -11,7 +11,7 @@ from alerts.models import Delivery
 from alerts.recording import record_event
 from settings.mailers import build_mailers
 from tests.alerts.conftest import WINDOW_START
-from tests.mail.conftest import make_env
+from tests.conftest import make_env
 
 BEATLES = kinds.BEATLES_NAME_REJECTED.name
 T = WINDOW_START

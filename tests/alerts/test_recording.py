@@ -112,10 +112,9 @@ def test_recording_failure_still_gives_the_form_error_and_logs_the_event(
 
 @pytest.mark.django_db
 def test_inline_delivery_sends_inside_the_request(
-    settings, user_client, django_capture_on_commit_callbacks
+    settings, dummy_tasks, user_client, django_capture_on_commit_callbacks
 ):
     settings.ALERTS_DELIVERY = "inline"
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
 
     with django_capture_on_commit_callbacks(execute=True):
         user_client.post(

@@ -18,7 +18,6 @@ from alerts.tasks import send_deliveries
 from tests.drills.workers import (
     BATCH_SIZE,
     CLAIM_TIMEOUT,
-    DB_TASKS,
     WorkerPool,
     arrivals,
     duplicates,
@@ -55,9 +54,8 @@ def test_each_batch_of_a_long_run_is_claimed_at_its_own_time(settings):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_three_workers_one_killed_every_delivery_sent(
-    settings, postgres_only, smtp_server, tmp_path, record_property
+    postgres_only, db_tasks, smtp_server, tmp_path, record_property
 ):
-    settings.TASKS = DB_TASKS
     deliveries = pending_deliveries(TOTAL)
     started = time.monotonic()
 

@@ -31,9 +31,9 @@ def many_pending(count: int) -> list[int]:
     return list(alert.deliveries.values_list("pk", flat=True))
 
 
-def queue_only(settings) -> None:
+@pytest.fixture
+def queue_only(settings, dummy_tasks) -> None:
     """Recording queues nothing that runs; many small claims so that the workers interleave."""
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     settings.ALERTS_THROTTLE = 0
     settings.ALERTS_BATCH_SIZE = 3
 
@@ -73,15 +73,13 @@ def two_workers_send(ids: list[int]) -> None:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_workers_send_each_delivery_once(settings):
-    queue_only(settings)
+def test_two_workers_send_each_delivery_once(queue_only):
     two_workers_send(many_pending(30))
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_workers_send_each_delivery_once_on_postgresql(settings, postgres_only):
-    queue_only(settings)
+def test_two_workers_send_each_delivery_once_on_postgresql(queue_only, postgres_only):
     two_workers_send(many_pending(30))
 
 
@@ -180,15 +178,13 @@ def two_web_processes_record(events_each: int) -> None:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_events_respect_the_throttle(settings):
-    queue_only(settings)
+def test_concurrent_events_respect_the_throttle(settings, queue_only):
     settings.ALERTS_THROTTLE = 5
     two_web_processes_record(6)
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_events_respect_the_throttle_on_postgresql(settings, postgres_only):
-    queue_only(settings)
+def test_concurrent_events_respect_the_throttle_on_postgresql(settings, queue_only, postgres_only):
     settings.ALERTS_THROTTLE = 5
     two_web_processes_record(6)

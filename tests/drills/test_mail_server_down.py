@@ -28,9 +28,10 @@ def latest_retry() -> dt.datetime:
 
 
 @pytest.mark.django_db
-def test_mail_server_down_then_back(settings, user_client, smtp_server, record_property):
+def test_mail_server_down_then_back(
+    settings, dummy_tasks, user_client, smtp_server, record_property
+):
     use_smtp_mailer(settings, "alerts", smtp_server)
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     settings.ALERTS_THROTTLE = 0
     smtp_server.stop()
     clock = timezone.now()

@@ -16,7 +16,6 @@ from tests.conftest import RecordingHandler
 from tests.drills.workers import (
     BATCH_SIZE,
     CLAIM_TIMEOUT,
-    DB_TASKS,
     WorkerPool,
     arrivals,
     duplicates,
@@ -47,8 +46,7 @@ class KillsTheSender(RecordingHandler):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_worker_killed_mid_batch_then_restarted(settings, smtp_server, tmp_path, record_property):
-    settings.TASKS = DB_TASKS
+def test_worker_killed_mid_batch_then_restarted(db_tasks, smtp_server, tmp_path, record_property):
     handler = smtp_server.handler = KillsTheSender(at=KILL_AT)
     smtp_server.stop()
     smtp_server.start()

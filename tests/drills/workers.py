@@ -28,7 +28,6 @@ from alerts.recording import new_message_id, window_bounds
 CLAIM_TIMEOUT = 5
 BATCH_SIZE = 20
 WORKER_ARGS = ("db_worker", "--no-startup-delay", "--no-reload", "--interval", "0.2")
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 def database_url() -> str:

@@ -1,30 +1,13 @@
-"""Real parts for mail tests: an SMTP server and a provider HTTP API, both on loopback."""
+"""Real parts for mail tests: an SMTP server that demands AUTH, on loopback."""
 
-import email
-import email.policy
-import json
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
-from urllib.parse import parse_qs
 
-import environ
 import pytest
 
-from settings.mailers import build_anymail, build_mailers
 from tests.conftest import SMTPServer
 
 SMTP_LOGIN = "mailer"
 SMTP_PASSWORD = "s3cret-$mtp"  # a `$` on purpose: values are taken literally
-
-
-def make_env(**variables: str) -> environ.Env:
-    """An environ.Env that sees only these variables, as if they were the process environment."""
-    env = environ.Env()
-    env.ENVIRON = dict(variables)
-    return env
 
 
 @pytest.fixture
@@ -34,82 +17,3 @@ def auth_smtp_server() -> Iterator[SMTPServer]:
     server.start()
     yield server
     server.stop()
-
-
-@dataclass
-class RecordedRequest:
-    method: str
-    path: str
-    headers: email.message.Message
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-    def form(self) -> dict[str, list[str]]:
-        """Fields of a urlencoded or multipart form, each a list of its values."""
-        content_type = self.headers["Content-Type"]
-        if content_type.startswith("application/x-www-form-urlencoded"):
-            return parse_qs(self.body.decode())
-        parsed = email.message_from_bytes(
-            f"Content-Type: {content_type}\r\n\r\n".encode() + self.body,
-            policy=email.policy.HTTP,
-        )
-        fields: dict[str, list[str]] = {}
-        for part in parsed.iter_parts():
-            name = part.get_param("name", header="content-disposition")
-            fields.setdefault(name, []).append(part.get_content())
-        return fields
-
-
-@dataclass
-class ProviderAPI:
-    """A stand-in for a provider's HTTP API: records requests, answers with `reply`."""
-
-    url: str
-    requests: list[RecordedRequest] = field(default_factory=list)
-    status: int = 200
-    reply: Any = field(default_factory=dict)
-
-
-@pytest.fixture
-def mail_http_server() -> Iterator[ProviderAPI]:
-    """A provider HTTP API on loopback (stdlib http.server in a thread)."""
-    api = ProviderAPI(url="")
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            api.requests.append(RecordedRequest("POST", self.path, self.headers, body))
-            payload = json.dumps(api.reply).encode()
-            self.send_response(api.status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass  # keep test output quiet
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    api.url = f"http://127.0.0.1:{server.server_port}/"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield api
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-@pytest.fixture
-def environment(settings, tmp_path):
-    """Apply an environment to the settings, as settings/base.py does at start-up."""
-
-    def apply(**variables: str) -> None:
-        env = make_env(**variables)
-        settings.MAILERS = build_mailers(env, file_path=tmp_path / "sent_emails")
-        settings.ANYMAIL = build_anymail(env)
-
-    return apply

@@ -10,18 +10,10 @@ from anymail.exceptions import AnymailAPIError
 from anymail.message import AnymailMessage
 from django.core.mail import EmailMultiAlternatives, mailers
 
-from settings.mailers import build_anymail, build_mailers
-from tests.mail.conftest import SMTP_LOGIN, SMTP_PASSWORD, make_env
+from tests.mail.conftest import SMTP_LOGIN, SMTP_PASSWORD
 
 # The loopback test server takes AUTH without TLS on purpose; aiosmtpd warns about it.
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
-
-
-def configure(settings, tmp_path, **variables: str) -> None:
-    """Settings as the given environment would make them."""
-    env = make_env(**variables)
-    settings.MAILERS = build_mailers(env, file_path=tmp_path / "sent_emails")
-    settings.ANYMAIL = build_anymail(env)
 
 
 def greeting(message_class=EmailMultiAlternatives, **extra):
@@ -36,9 +28,9 @@ def greeting(message_class=EmailMultiAlternatives, **extra):
     return message
 
 
-def test_file_backend_writes_the_alert_into_the_configured_folder(settings, tmp_path):
+def test_file_backend_writes_the_alert_into_the_configured_folder(environment, tmp_path):
     folder = tmp_path / "alerts-mail"
-    configure(settings, tmp_path, ALERTS_EMAIL_BACKEND="file", ALERTS_EMAIL_FILE_PATH=str(folder))
+    environment(ALERTS_EMAIL_BACKEND="file", ALERTS_EMAIL_FILE_PATH=str(folder))
 
     assert mailers["alerts"].send_messages([greeting()]) == 1
 
@@ -54,10 +46,8 @@ def test_file_backend_writes_the_alert_into_the_configured_folder(settings, tmp_
     assert not (tmp_path / "sent_emails").exists()  # the default mailer's folder is untouched
 
 
-def test_smtp_delivers_to_a_real_server(settings, tmp_path, smtp_server):
-    configure(
-        settings,
-        tmp_path,
+def test_smtp_delivers_to_a_real_server(environment, smtp_server):
+    environment(
         EMAIL_BACKEND="smtp",
         EMAIL_HOST=smtp_server.host,
         EMAIL_PORT=str(smtp_server.port),
@@ -71,10 +61,8 @@ def test_smtp_delivers_to_a_real_server(settings, tmp_path, smtp_server):
     assert received.get_body(("html",)).get_content().strip() == "<p>HTML body</p>"
 
 
-def test_smtp_logs_in_when_credentials_are_set(settings, tmp_path, auth_smtp_server):
-    configure(
-        settings,
-        tmp_path,
+def test_smtp_logs_in_when_credentials_are_set(environment, auth_smtp_server):
+    environment(
         ALERTS_EMAIL_BACKEND="smtp",
         ALERTS_EMAIL_HOST=auth_smtp_server.host,
         ALERTS_EMAIL_PORT=str(auth_smtp_server.port),
@@ -89,11 +77,9 @@ def test_smtp_logs_in_when_credentials_are_set(settings, tmp_path, auth_smtp_ser
 
 
 def test_smtp_without_credentials_is_refused_by_a_server_that_demands_them(
-    settings, tmp_path, auth_smtp_server
+    environment, auth_smtp_server
 ):
-    configure(
-        settings,
-        tmp_path,
+    environment(
         EMAIL_BACKEND="smtp",
         EMAIL_HOST=auth_smtp_server.host,
         EMAIL_PORT=str(auth_smtp_server.port),
@@ -104,10 +90,8 @@ def test_smtp_without_credentials_is_refused_by_a_server_that_demands_them(
     assert auth_smtp_server.envelopes == []
 
 
-def mailgun_settings(settings, tmp_path, api, **extra: str) -> None:
-    configure(
-        settings,
-        tmp_path,
+def mailgun_settings(environment, api, **extra: str) -> None:
+    environment(
         EMAIL_BACKEND="mailgun",
         ANYMAIL_MAILGUN_API_KEY="mailgun-key",
         ANYMAIL_MAILGUN_API_URL=f"{api.url}v3",
@@ -115,8 +99,8 @@ def mailgun_settings(settings, tmp_path, api, **extra: str) -> None:
     )
 
 
-def test_mailgun_receives_the_message_with_tags_and_metadata(settings, tmp_path, mail_http_server):
-    mailgun_settings(settings, tmp_path, mail_http_server)
+def test_mailgun_receives_the_message_with_tags_and_metadata(environment, mail_http_server):
+    mailgun_settings(environment, mail_http_server)
     mail_http_server.reply = {"id": "<20260101.1@birthday.example>", "message": "Queued"}
     message = greeting(AnymailMessage, tags=["beatles"], metadata={"alert": "42"})
 
@@ -138,10 +122,8 @@ def test_mailgun_receives_the_message_with_tags_and_metadata(settings, tmp_path,
     assert message.anymail_status.message_id == "<20260101.1@birthday.example>"
 
 
-def test_alerts_can_use_its_own_mailgun_key(settings, tmp_path, mail_http_server):
-    mailgun_settings(
-        settings, tmp_path, mail_http_server, ALERTS_ANYMAIL_MAILGUN_API_KEY="alerts-key"
-    )
+def test_alerts_can_use_its_own_mailgun_key(environment, mail_http_server):
+    mailgun_settings(environment, mail_http_server, ALERTS_ANYMAIL_MAILGUN_API_KEY="alerts-key")
     mail_http_server.reply = {"id": "<1@birthday.example>", "message": "Queued"}
 
     greeting().send(using="alerts")
@@ -154,10 +136,8 @@ def test_alerts_can_use_its_own_mailgun_key(settings, tmp_path, mail_http_server
     assert keys == [b"api:alerts-key", b"api:mailgun-key"]
 
 
-def test_postmark_receives_the_message_with_tag_and_metadata(settings, tmp_path, mail_http_server):
-    configure(
-        settings,
-        tmp_path,
+def test_postmark_receives_the_message_with_tag_and_metadata(environment, mail_http_server):
+    environment(
         ALERTS_EMAIL_BACKEND="postmark",
         ANYMAIL_POSTMARK_SERVER_TOKEN="postmark-token",
         ANYMAIL_POSTMARK_API_URL=mail_http_server.url,
@@ -187,8 +167,8 @@ def test_postmark_receives_the_message_with_tag_and_metadata(settings, tmp_path,
     assert message.anymail_status.message_id == "0a129aee-e1cd-480d-b08d-4f48548ff48d"
 
 
-def test_a_provider_error_reaches_the_caller(settings, tmp_path, mail_http_server):
-    mailgun_settings(settings, tmp_path, mail_http_server)
+def test_a_provider_error_reaches_the_caller(environment, mail_http_server):
+    mailgun_settings(environment, mail_http_server)
     mail_http_server.status = 500
     mail_http_server.reply = {"message": "Internal error"}
 
