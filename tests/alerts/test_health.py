@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from alerts.models import Delivery
+from alerts.recording import new_message_id
 from tests.factories import AlertRecipientFactory
 
 Status = Delivery.Status
@@ -17,7 +18,7 @@ def delivery(status: str, age: dt.timedelta, **fields) -> Delivery:
         kind="beatles_name_rejected",
         window_start=timezone.now(),
         status=status,
-        message_id=f"<{Delivery.objects.count()}-{status}@acme.not>",
+        message_id=new_message_id(),
         created_at=timezone.now() - age,
         **fields,
     )

@@ -46,9 +46,9 @@ def test_delivery_sent_and_digest_sent(settings, json_logs):
     assert (digest_line["delivery_id"], digest_line["alerts"]) == (digest.pk, 3)
 
 
-def test_the_last_failed_attempt_has_no_next_try(settings, smtp_server, json_logs):
+def test_the_last_failed_attempt_has_no_next_try(settings, alerts_smtp, json_logs):
+    smtp_server = alerts_smtp
     settings.ALERTS_MAX_ATTEMPTS = 1
-    settings.MAILERS = {**settings.MAILERS, "alerts": smtp_server.mailer()}
     smtp_server.refuse("554 5.7.1 Rejected for admin@acme.not")
     alert = record_event(BEATLES, {"first_name": "Ринго"}, now=T)
 

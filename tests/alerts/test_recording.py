@@ -5,6 +5,7 @@ from django.db import connection
 
 from alerts import kinds
 from alerts.models import Alert, Delivery
+from alerts.receivers import connect as connect_receivers
 from alerts.recording import record_event
 from alerts.tasks import send_deliveries
 from birthday.forms import BirthdayForm
@@ -57,6 +58,8 @@ def test_event_without_subscribers_is_still_recorded(no_default_recipient):
 
 @pytest.mark.django_db
 def test_receiver_is_connected_once():
+    connect_receivers()  # as a second ready() would
+
     receivers = [r for r in beatles_name_rejected.receivers if "alerts" in str(r[0])]
     assert len(receivers) == 1
 

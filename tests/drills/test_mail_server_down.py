@@ -15,6 +15,7 @@ from django.utils import timezone
 from alerts.models import Delivery
 from alerts.tasks import run_send, run_sweep
 from tests.conftest import use_smtp_mailer
+from tests.drills.workers import arrivals
 
 BEATLES_ERROR = "Мы тоже любим Битлз, но введите, пожалуйста, настоящее имя!"
 BEATLES = itertools.cycle(
@@ -60,7 +61,7 @@ def test_mail_server_down_then_back(
     assert smtp_server.messages == []
 
     assert run_sweep(now=latest_retry()) == 100
-    arrived = Counter(str(message["Message-ID"]) for message in smtp_server.messages)
+    arrived = arrivals(smtp_server.messages)
     assert arrived == Counter(deliveries.values_list("message_id", flat=True))
     assert set(arrived.values()) == {1}
     assert set(deliveries.values_list("status", flat=True)) == {Status.SENT}

@@ -1,10 +1,7 @@
 """`manage.py sendtestemail --using <mailer>` works with every kind of backend."""
 
-import pytest
 from django.core import mail
 from django.core.management import call_command
-
-pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 
 
 def test_file(environment, tmp_path):
