@@ -1,8 +1,7 @@
 """The account emails: a password reset link, and the notice that a password was changed.
 
-Rendered from our templates in the site's default language (the worker has no request to take a
-language from) and sent through the `default` mailer. Every link starts with settings.SITE_URL,
-never with a request's Host header.
+Rendered from our templates (settings.emails: the site's language, links from SITE_URL) and
+sent through the `default` mailer.
 """
 
 import datetime as dt
@@ -11,16 +10,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-
-def site_link(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
+from settings.emails import render_email, site_link
 
 
 def send_account_email(user: AbstractBaseUser, templates: str, **context: Any) -> None:
@@ -31,14 +26,7 @@ def send_account_email(user: AbstractBaseUser, templates: str, **context: Any) -
         "reset_request_url": site_link(reverse("password_reset")),
         **context,
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        # A subject is one header line whatever the template holds.
-        subject = " ".join(render_to_string(f"{templates}/subject.txt", context).split())
-        text = render_to_string(f"{templates}/body.txt", context)
-        html = render_to_string(f"{templates}/body.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[user.email])
-    message.attach_alternative(html, "text/html")
-    message.send(using="default")
+    render_email(templates, context, to=[user.email]).send(using="default")
 
 
 def send_password_reset(user: AbstractBaseUser) -> None:

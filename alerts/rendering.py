@@ -1,30 +1,16 @@
 """Building an alert's email from its kind's templates: text and HTML, a header-safe subject."""
 
-import datetime as dt
-import re
-import unicodedata
-
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
-from django.utils.text import Truncator
+
+from settings.emails import render_email, site_link
 
 from . import kinds
 from .models import Delivery
+from .recording import window_bounds
 
-SUBJECT_MAX_LENGTH = 150
 # The provider tag of every alert email, individual or digest.
 TAG = "alerts"
-_SPACES = re.compile(r"\s+")
-
-
-def clean_subject(text: str) -> str:
-    """One line whatever the input: control characters and line breaks become single spaces."""
-    text = "".join(
-        " " if unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp"} else char for char in text
-    )
-    text = _SPACES.sub(" ", text).strip()
-    return Truncator(text).chars(SUBJECT_MAX_LENGTH)
 
 
 def build_message(delivery: Delivery) -> EmailMultiAlternatives:
@@ -34,15 +20,13 @@ def build_message(delivery: Delivery) -> EmailMultiAlternatives:
     else:
         template_dir = kinds.get(delivery.kind).template_dir
         context = _alert_context(delivery)
-    subject = clean_subject(render_to_string(f"{template_dir}/subject.txt", context))
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"{template_dir}/body.txt", context),
+    message = render_email(
+        template_dir,
+        context,
         from_email=settings.ALERTS_FROM_EMAIL,
         to=[delivery.recipient.email],
         headers={"Message-ID": delivery.message_id},
     )
-    message.attach_alternative(render_to_string(f"{template_dir}/body.html", context), "text/html")
     # Read by Anymail backends (provider dashboards, tracking webhooks), ignored by the others.
     message.tags = [TAG]
     message.metadata = provider_metadata(delivery)
@@ -61,19 +45,13 @@ def provider_metadata(delivery: Delivery) -> dict[str, str]:
     return metadata
 
 
-def admin_url(path: str) -> str:
-    """Absolute link for an email: always SITE_URL, never a request's Host header."""
-    return settings.SITE_URL + path
-
-
 def _alert_context(delivery: Delivery) -> dict:
     alert = delivery.alert
     return {
         "alert": alert,
         "payload": alert.payload,
         "kind": kinds.get(alert.kind),
-        "recipient": delivery.recipient,
-        "admin_url": admin_url(alert.get_admin_path()),
+        "admin_url": site_link(alert.get_admin_path()),
     }
 
 
@@ -85,7 +63,6 @@ def _digest_context(delivery: Delivery) -> dict:
         "alerts": alerts,
         "count": len(alerts),
         "window_start": delivery.window_start,
-        "window_end": delivery.window_start + dt.timedelta(seconds=settings.ALERTS_THROTTLE_WINDOW),
-        "recipient": delivery.recipient,
-        "admin_url": admin_url(delivery.get_admin_path()),
+        "window_end": window_bounds(delivery.window_start)[1],
+        "admin_url": site_link(delivery.get_admin_path()),
     }

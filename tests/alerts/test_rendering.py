@@ -1,9 +1,11 @@
 import pytest
+from django.utils import translation
 
 from alerts import kinds
 from alerts.models import Delivery
 from alerts.recording import record_event
-from alerts.rendering import SUBJECT_MAX_LENGTH, build_message, clean_subject
+from alerts.rendering import build_message
+from settings.emails import SUBJECT_MAX_LENGTH, clean_subject
 from tests.alerts.conftest import WINDOW_START
 from tests.factories import AlertRecipientFactory
 
@@ -97,3 +99,15 @@ def test_very_long_subject_is_truncated():
     subject = clean_subject("Я" * 4000)
     assert len(subject) == SUBJECT_MAX_LENGTH
     assert subject.endswith("…")
+
+
+@pytest.mark.django_db
+def test_an_alert_is_written_in_the_site_language_whoever_raised_it():
+    """Sent inline, it is built inside the request of a visitor who may have chosen English."""
+    delivery, in_site_language = message_for("Ринго")
+
+    with translation.override("en"):
+        in_a_visitors_request = build_message(delivery)
+
+    assert in_a_visitors_request.body == in_site_language.body
+    assert "В админке" in in_site_language.body
