@@ -1,4 +1,4 @@
-"""System checks: a valid delivery mode, and someone to receive each kind of alert."""
+"""System checks: a valid delivery mode and throttle window, and a recipient for each kind."""
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
@@ -18,6 +18,18 @@ def check_delivery_setting(app_configs=None, **kwargs) -> list[CheckMessage]:
             f"ALERTS_DELIVERY is {settings.ALERTS_DELIVERY!r}.",
             hint=f"Use one of {', '.join(DELIVERY_MODES)}.",
             id="alerts.E001",
+        )
+    ]
+
+
+def check_throttle_window(app_configs=None, **kwargs) -> list[CheckMessage]:
+    if settings.ALERTS_THROTTLE_WINDOW > 0:
+        return []
+    return [
+        Error(
+            f"ALERTS_THROTTLE_WINDOW is {settings.ALERTS_THROTTLE_WINDOW}.",
+            hint="A window of seconds (default 600); ALERTS_THROTTLE=0 turns throttling off.",
+            id="alerts.E002",
         )
     ]
 

@@ -77,8 +77,6 @@ def record_event(
 def window_bounds(moment: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     """The fixed throttle window, aligned to the epoch, that holds this moment."""
     seconds = settings.ALERTS_THROTTLE_WINDOW
-    if seconds <= 0:
-        return moment, moment
     start = int(moment.timestamp()) // seconds * seconds
     start_at = dt.datetime.fromtimestamp(start, tz=dt.UTC)
     return start_at, start_at + dt.timedelta(seconds=seconds)

@@ -37,3 +37,10 @@ def test_check_rejects_an_unknown_delivery_mode(settings):
     settings.ALERTS_DELIVERY = "carrier-pigeon"
     [error] = alert_checks()
     assert error.id == "alerts.E001"
+
+
+def test_check_rejects_a_throttle_window_that_is_not_positive(settings):
+    settings.ALERTS_THROTTLE_WINDOW = 0
+    [error] = alert_checks()
+    assert error.id == "alerts.E002"
+    assert "ALERTS_THROTTLE=0" in error.hint
