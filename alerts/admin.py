@@ -4,15 +4,15 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import delivery, kinds, tasks
 from .models import Alert, AlertRecipient, Delivery, Subscription
-from .recording import record_event
+from .recording import record_event, user_fields
 
 TEST_PAYLOAD = {"first_name": "Ринго", "last_name": "Старр"}
+ADMIN_REASON = _("Deactivated in the admin.")
 
 
 class SubscriptionInline(admin.TabularInline):
@@ -38,16 +38,17 @@ class AlertRecipientAdmin(admin.ModelAdmin):
         return ", ".join(str(sub) for sub in recipient.subscriptions.all())
 
     def save_model(self, request, obj: AlertRecipient, form, change: bool) -> None:
-        if change and "is_active" in form.changed_data:
-            if obj.is_active:
-                obj.activate()
-            else:
-                obj.deactivate(str(_("Deactivated in the admin.")))
         super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data:
+            saved = AlertRecipient.objects.filter(pk=obj.pk)
+            if obj.is_active:
+                saved.activate()
+            else:
+                saved.deactivate(ADMIN_REASON)
 
     @admin.action(description=_("Activate selected recipients"))
     def activate(self, request: HttpRequest, queryset: QuerySet[AlertRecipient]) -> None:
-        count = queryset.update(is_active=True, deactivated_at=None, deactivation_reason="")
+        count = queryset.activate()
         self.message_user(
             request,
             ngettext("%d recipient activated.", "%d recipients activated.", count) % count,
@@ -55,11 +56,7 @@ class AlertRecipientAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Deactivate selected recipients"))
     def deactivate(self, request: HttpRequest, queryset: QuerySet[AlertRecipient]) -> None:
-        count = queryset.filter(is_active=True).update(
-            is_active=False,
-            deactivated_at=timezone.now(),
-            deactivation_reason=str(_("Deactivated in the admin.")),
-        )
+        count = queryset.filter(is_active=True).deactivate(ADMIN_REASON)
         self.message_user(
             request,
             ngettext("%d recipient deactivated.", "%d recipients deactivated.", count) % count,
@@ -70,11 +67,10 @@ class AlertRecipientAdmin(admin.ModelAdmin):
         """A real alert of each subscribed kind, through the same pipeline, for these only."""
         count = 0
         selected = list(queryset.values_list("pk", flat=True))
+        payload = {**TEST_PAYLOAD, **user_fields(request.user)}
         for kind in kinds.all_kinds():
             targets = AlertRecipient.objects.subscribed_to(kind.name).filter(pk__in=selected)
             if targets.exists():
-                payload = {**TEST_PAYLOAD, "user_id": request.user.pk}
-                payload["username"] = request.user.get_username()
                 record_event(kind.name, payload, recipients=targets, is_test=True)
                 count += 1
         if count:
@@ -87,7 +83,6 @@ class AlertRecipientAdmin(admin.ModelAdmin):
 
 class DeliveryInline(admin.TabularInline):
     model = Delivery
-    fk_name = "alert"
     fields = ["recipient", "status", "attempts", "sent_at", "confirmed_at", "digest", "last_error"]
     readonly_fields = fields
     extra = 0

@@ -1,7 +1,5 @@
 """Who receives alerts, what happened, and one row per email that goes (or went) out."""
 
-from datetime import datetime
-
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -14,6 +12,15 @@ from . import kinds
 class AlertRecipientQuerySet(models.QuerySet):
     def subscribed_to(self, kind: str) -> "AlertRecipientQuerySet":
         return self.filter(is_active=True, subscriptions__kind=kind)
+
+    def activate(self) -> int:
+        return self.update(is_active=True, deactivated_at=None, deactivation_reason="")
+
+    def deactivate(self, reason: str) -> int:
+        """Stop sending to these addresses, keeping why and when (a bounce, an admin)."""
+        return self.update(
+            is_active=False, deactivated_at=timezone.now(), deactivation_reason=reason[:255]
+        )
 
 
 class AlertRecipient(models.Model):
@@ -40,17 +47,6 @@ class AlertRecipient(models.Model):
 
     def __str__(self) -> str:
         return self.email
-
-    def deactivate(self, reason: str, now: datetime | None = None) -> None:
-        """Stop sending to this address, keeping why and when (a bounce, an admin)."""
-        self.is_active = False
-        self.deactivated_at = now or timezone.now()
-        self.deactivation_reason = reason[:255]
-
-    def activate(self) -> None:
-        self.is_active = True
-        self.deactivated_at = None
-        self.deactivation_reason = ""
 
 
 class Subscription(models.Model):

@@ -5,11 +5,8 @@ our own deliveries count (found by the `delivery_id` metadata the message carrie
 provider's message id); account email sent through the same provider is left alone.
 """
 
-import datetime as dt
-
 import structlog
 from anymail.signals import AnymailTrackingEvent, EventType, RejectReason
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -25,25 +22,24 @@ TEMPORARY_BOUNCES = {"SoftBounce"}  # Postmark
 PERMANENT_REJECTIONS = {RejectReason.BOUNCED, RejectReason.INVALID}
 
 
-def handle_tracking_event(event: AnymailTrackingEvent, *, now: dt.datetime | None = None) -> None:
+def handle_tracking_event(event: AnymailTrackingEvent) -> None:
     """Confirm a delivered alert email; stop sending to an address that bounced or complained."""
     delivery = find_delivery(event)
     if delivery is None:
         return
-    now = now or timezone.now()
     if event.event_type == EventType.DELIVERED:
         confirmed = Delivery.objects.filter(pk=delivery.pk, confirmed_at__isnull=True).update(
-            confirmed_at=event.timestamp or now
+            confirmed_at=event.timestamp or timezone.now()
         )
         if confirmed:
             logger.info("delivery_confirmed", alert_id=delivery.alert_id, delivery_id=delivery.pk)
     elif event.event_type == EventType.COMPLAINED:
-        deactivate_recipient(delivery, gettext("Marked an alert email as spam."), now)
+        deactivate_recipient(delivery, gettext("Marked an alert email as spam."))
     elif is_permanent_failure(event):
         reason = gettext("The address bounced: %(details)s") % {
             "details": event.description or event.mta_response or event.event_type
         }
-        deactivate_recipient(delivery, reason, now)
+        deactivate_recipient(delivery, reason)
 
 
 def is_permanent_failure(event: AnymailTrackingEvent) -> bool:
@@ -67,17 +63,14 @@ def find_delivery(event: AnymailTrackingEvent) -> Delivery | None:
     return None
 
 
-def deactivate_recipient(delivery: Delivery, reason: str, now: dt.datetime) -> None:
-    with transaction.atomic():
-        recipient = AlertRecipient.objects.select_for_update().get(pk=delivery.recipient_id)
-        if not recipient.is_active:
-            return
-        recipient.deactivate(reason, now=now)
-        recipient.save(update_fields=["is_active", "deactivated_at", "deactivation_reason"])
+def deactivate_recipient(delivery: Delivery, reason: str) -> None:
+    active = AlertRecipient.objects.filter(pk=delivery.recipient_id, is_active=True)
+    if not active.deactivate(reason):
+        return
     logger.warning(
         "recipient_deactivated",
-        recipient_id=recipient.pk,
-        email=mask_email(recipient.email),
+        recipient_id=delivery.recipient_id,
+        email=mask_email(delivery.recipient.email),
         delivery_id=delivery.pk,
         reason=reason,
     )

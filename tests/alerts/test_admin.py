@@ -47,6 +47,31 @@ def test_email_is_unique_ignoring_case(admin_client):
     assert AlertRecipient.objects.count() == 1
 
 
+def test_unticking_active_on_the_change_page_keeps_when_and_why(admin_client):
+    recipient = AlertRecipient.objects.get()
+    change_page = reverse("admin:alerts_alertrecipient_change", args=[recipient.pk])
+    form = {
+        "email": recipient.email,
+        "name": recipient.name,
+        "subscriptions-TOTAL_FORMS": "0",
+        "subscriptions-INITIAL_FORMS": "0",
+    }
+
+    assert admin_client.post(change_page, form).status_code == 302
+    recipient.refresh_from_db()
+    assert not recipient.is_active
+    assert recipient.deactivated_at is not None
+    assert recipient.deactivation_reason == "Отключён в админке."
+
+    assert admin_client.post(change_page, {**form, "is_active": "on"}).status_code == 302
+    recipient.refresh_from_db()
+    assert (recipient.is_active, recipient.deactivated_at, recipient.deactivation_reason) == (
+        True,
+        None,
+        "",
+    )
+
+
 def test_deactivate_and_activate_actions_keep_when_and_why(admin_client):
     recipient = AlertRecipient.objects.get()
 
