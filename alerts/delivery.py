@@ -47,12 +47,9 @@ def retry_delay(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=seconds)
 
 
-def claim(
-    ids: Iterable[int] | None = None, *, now: dt.datetime, limit: int | None = None
-) -> tuple[str, list[Delivery]]:
+def claim(ids: Iterable[int] | None = None, *, now: dt.datetime) -> tuple[str, list[Delivery]]:
     """Claim due pending deliveries (all due ones, or among `ids`) for this worker only."""
     token = uuid.uuid4().hex
-    limit = limit or settings.ALERTS_BATCH_SIZE
     due = Delivery.objects.filter(status=Status.PENDING, next_attempt_at__lte=now)
     if ids is not None:
         due = due.filter(pk__in=list(ids))
@@ -60,7 +57,9 @@ def claim(
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
         candidates = list(
-            due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]
+            due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[
+                : settings.ALERTS_BATCH_SIZE
+            ]
         )
         Delivery.objects.filter(pk__in=candidates, status=Status.PENDING).update(
             status=Status.SENDING,
@@ -126,7 +125,7 @@ def _add_not_yet_due(ids: list[int], now: dt.datetime, result: BatchResult) -> N
         result.retry[when].append(pk)
 
 
-def release_expired_claims(*, now: dt.datetime | None = None) -> int:
+def release_expired_claims(*, now: dt.datetime | None = None) -> None:
     """Give deliveries claimed by a dead worker back to pending (or fail them if out of tries)."""
     now = now or timezone.now()
     expired = Delivery.objects.filter(
@@ -140,16 +139,14 @@ def release_expired_claims(*, now: dt.datetime | None = None) -> int:
     released = expired.update(status=Status.PENDING, next_attempt_at=now, **reset)
     if failed or released:
         logger.warning("alert_claims_released", released=released, failed=failed)
-    return released
 
 
-def reset_for_retry(deliveries: QuerySet[Delivery], *, now: dt.datetime | None = None) -> list[int]:
+def reset_for_retry(deliveries: QuerySet[Delivery]) -> list[int]:
     """Failed or pending deliveries become due now with a fresh count of attempts."""
-    now = now or timezone.now()
     retryable = deliveries.filter(status__in=[Status.FAILED, Status.PENDING])
     ids = list(retryable.values_list("pk", flat=True))
-    Delivery.objects.filter(pk__in=ids, status__in=[Status.FAILED, Status.PENDING]).update(
-        status=Status.PENDING, attempts=0, next_attempt_at=now, last_error=""
+    retryable.filter(pk__in=ids).update(
+        status=Status.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
     )
     return ids
 

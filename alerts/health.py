@@ -8,8 +8,6 @@ through retries; in normal operation it stays below `ALERTS_THROTTLE_WINDOW` (a 
 its window) plus a few seconds. Counts and seconds only: no address, no content.
 """
 
-import datetime as dt
-
 from django.db.models import Count, Min
 from django.utils import timezone
 
@@ -20,15 +18,13 @@ from .models import Delivery
 UNSENT = (Delivery.Status.PENDING, Delivery.Status.SENDING)
 
 
-def backlog(now: dt.datetime | None = None) -> dict[str, int | None]:
+def backlog() -> dict[str, int | None]:
     """`{"pending": n, "oldest_pending_seconds": s}` (`None` when nothing waits)."""
     figures = Delivery.objects.filter(status__in=UNSENT).aggregate(
         pending=Count("pk"), oldest=Min("created_at")
     )
     oldest = figures["oldest"]
-    age = (
-        None if oldest is None else max(int(((now or timezone.now()) - oldest).total_seconds()), 0)
-    )
+    age = None if oldest is None else max(int((timezone.now() - oldest).total_seconds()), 0)
     return {"pending": figures["pending"], "oldest_pending_seconds": age}
 
 
