@@ -56,11 +56,8 @@ def claim(ids: Iterable[int] | None = None, *, now: dt.datetime) -> tuple[str, l
     with transaction.atomic():
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
-        candidates = list(
-            due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[
-                : settings.ALERTS_BATCH_SIZE
-            ]
-        )
+        batch = due.order_by("next_attempt_at", "pk")[: settings.ALERTS_BATCH_SIZE]
+        candidates = list(batch.values_list("pk", flat=True))
         Delivery.objects.filter(pk__in=candidates, status=Status.PENDING).update(
             status=Status.SENDING,
             claimed_by=token,
