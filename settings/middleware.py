@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django_structlog.app_settings import app_settings
 from django_structlog.middlewares import RequestMiddleware as StructlogRequestMiddleware
 
+from .proxies import client_ip
+
 REQUEST_ID_HEADER = "X-Request-ID"
 
 
@@ -24,11 +26,17 @@ class RequestMiddleware(StructlogRequestMiddleware):
     - The context (request id, user id) stays bound until the response is closed: Django logs
       error responses ("Not Found: /x") after the middleware chain has returned, when
       django-structlog has already cleared it.
+    - The logged `ip` is the address the abuse limits count (TRUSTED_PROXY_COUNT), not ipware's
+      pick from an X-Forwarded-For that any client can write.
     """
 
     def __init__(self, get_response: Any) -> None:
         super().__init__(get_response)
         request_finished.connect(clear_log_context, dispatch_uid="settings.clear_log_context")
+
+    @classmethod
+    def bind_ip(cls, request: HttpRequest) -> None:
+        structlog.contextvars.bind_contextvars(ip=client_ip(request))
 
     def prepare(self, request: HttpRequest) -> None:
         super().prepare(request)

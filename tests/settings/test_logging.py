@@ -134,3 +134,12 @@ def test_an_unknown_format_is_refused():
 def test_the_context_ends_with_the_request(client):
     client.get("/no-such-page/")
     assert structlog.contextvars.get_contextvars() == {}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("proxies", "expected"), [(0, "10.0.0.9"), (1, "198.51.100.7")])
+def test_the_logged_ip_is_the_one_the_limits_count(client, settings, json_logs, proxies, expected):
+    """A client can write X-Forwarded-For; only the entries of trusted proxies count."""
+    settings.TRUSTED_PROXY_COUNT = proxies
+    client.get("/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.7")
+    assert {line["ip"] for line in json_logs() if "ip" in line} == {expected}
