@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
 from settings.proxies import client_ip
+from settings.views import InvalidFormIs400Mixin
 
 from .forms import PasswordResetRequestForm, RegistrationForm
 from .masking import mask_email
@@ -30,13 +31,6 @@ logger = structlog.get_logger(__name__)
 TOO_MANY_FAILURES = _(
     "Too many failed attempts to log in. Please wait an hour, or reset your password."
 )
-
-
-class InvalidFormIs400Mixin:
-    """Bad input is a client error: say so in the status as well as on the page."""
-
-    def form_invalid(self, form) -> HttpResponse:
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class PasswordChangedMixin:

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
+from settings.views import InvalidFormIs400Mixin
+
 from .dates import age_on, days_until_birthday
 from .forms import BirthdayForm, CongratulationForm
 from .models import Birthday
@@ -51,17 +53,13 @@ class OnlyAuthorMixin(UserPassesTestMixin):
         return self.get_object().author_id == self.request.user.pk
 
 
-class BirthdayFormMixin:
+class BirthdayFormMixin(InvalidFormIs400Mixin):
     model = Birthday
     form_class = BirthdayForm
 
     def get_form_kwargs(self) -> dict:
         user = self.request.user if self.request.user.is_authenticated else None
         return {**super().get_form_kwargs(), "user": user}
-
-    def form_invalid(self, form: BirthdayForm) -> HttpResponse:
-        # Bad input is a client error: say so in the status as well as on the page.
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class BirthdayCreateView(

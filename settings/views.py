@@ -1,7 +1,14 @@
-"""Friendly error pages in the site's look, shared by every app."""
+"""Friendly error pages in the site's look, and the 400 of an invalid form, shared by every app."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+
+class InvalidFormIs400Mixin:
+    """Bad input is a client error: say so in the status as well as on the page."""
+
+    def form_invalid(self, form) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
