@@ -29,7 +29,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env.str("SITE_URL").rstrip("/")
 
 # Every web process must count the password reset limits in one place: the database by default
-# (its table comes from `createcachetable`, run at release), or a Redis URL.
+# (`migrate` makes its table), or a Redis URL.
 CACHES["default"] = env.cache_url("CACHE_URL", default="dbcache://birthday_cache")
 
 # Persistent connections, checked before reuse so a restarted database costs no failed request.
