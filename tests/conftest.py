@@ -6,6 +6,7 @@ import io
 import json
 import logging.config
 import os
+import re
 from collections.abc import Iterator
 
 import environ
@@ -230,3 +231,23 @@ def db_tasks(settings):
 def dummy_tasks(settings):
     """Tasks are queued in memory and never run: what a request leaves behind can be read."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+
+
+def link_in(message) -> str:
+    """The one password reset link in an email, as sent (Django's) or as an SMTP server got it.
+
+    The HTML part must carry the same link.
+    """
+    if isinstance(message, email.message.EmailMessage):
+        text = message.get_body(("plain",)).get_content()
+        html = message.get_body(("html",)).get_content()
+    else:
+        text = message.body
+        html, mimetype = message.alternatives[0]
+        assert mimetype == "text/html"
+    pattern = re.escape(django_settings.SITE_URL) + r"/auth/reset/[^/\s]+/[^/\s]+/"
+    links = set(re.findall(pattern, text))
+    assert len(links) == 1, text
+    (link,) = links
+    assert f'href="{link}"' in html
+    return link

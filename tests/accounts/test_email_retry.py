@@ -1,7 +1,6 @@
 """Account email survives a mail server or provider that fails for a while: deferred retries."""
 
 import datetime as dt
-import re
 
 import pytest
 from django.conf import settings
@@ -12,7 +11,7 @@ from structlog.testing import capture_logs
 
 from accounts.retry import due_after_first, retry_delay
 from accounts.tasks import send_password_changed_email, send_password_reset_email
-from tests.conftest import use_smtp_mailer
+from tests.conftest import link_in, use_smtp_mailer
 
 pytestmark = pytest.mark.django_db
 
@@ -49,12 +48,6 @@ def events(json_logs, name: str) -> list[dict]:
     return [line for line in json_logs() if line["event"] == name]
 
 
-def reset_link(message) -> str:
-    text = message.get_body(("plain",)).get_content()
-    (link,) = set(re.findall(re.escape(settings.SITE_URL) + r"/auth/reset/[^/\s]+/[^/\s]+/", text))
-    return link
-
-
 def test_a_refusal_defers_a_retry_that_sends_one_working_link(
     user, smtp, db_tasks, ask_reset, json_logs
 ):
@@ -78,7 +71,7 @@ def test_a_refusal_defers_a_retry_that_sends_one_working_link(
     (message,) = smtp.messages
     assert message["To"] == user.email
     assert not DBTaskResult.objects.filter(status="READY").exists()
-    response = Client().get(reset_link(message).removeprefix(settings.SITE_URL), follow=True)
+    response = Client().get(link_in(message).removeprefix(settings.SITE_URL), follow=True)
     assert response.status_code == 200
     assert 'name="new_password1"' in response.text
 

@@ -3,7 +3,8 @@
 import pytest
 from django.test import Client
 
-from tests.accounts.conftest import NEW_PASSWORD, link_in
+from tests.accounts.conftest import NEW_PASSWORD
+from tests.conftest import link_in
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

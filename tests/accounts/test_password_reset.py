@@ -16,7 +16,8 @@ from django.utils.http import urlsafe_base64_encode
 from django_tasks_db.models import DBTaskResult
 
 from accounts.tasks import send_password_reset_email
-from tests.accounts.conftest import DONE_URL, NEW_PASSWORD, RESET_URL, link_in
+from tests.accounts.conftest import DONE_URL, NEW_PASSWORD, RESET_URL
+from tests.conftest import link_in
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
