@@ -8,6 +8,7 @@ import logging.config
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import environ
 import pytest
@@ -73,16 +74,25 @@ class RenderedLogs:
         return self.stream.getvalue()
 
 
-@pytest.fixture
-def json_logs():
-    """Route every logger through the production (json) format into a buffer."""
+@contextmanager
+def logs_in(log_format: str, level: str = "DEBUG") -> Iterator[io.StringIO]:
+    """Route every logger through `log_format` into a buffer; the test settings' come back after."""
     stream = io.StringIO()
-    config = build_logging("json", "DEBUG")
+    config = build_logging(log_format, level)
     config["handlers"]["console"]["stream"] = stream
     logging.config.dictConfig(config)
     structlog.configure(cache_logger_on_first_use=False)  # as settings.test has it
-    yield RenderedLogs(stream)
-    logging.config.dictConfig(django_settings.LOGGING)
+    try:
+        yield stream
+    finally:
+        logging.config.dictConfig(django_settings.LOGGING)
+
+
+@pytest.fixture
+def json_logs():
+    """Route every logger through the production (json) format into a buffer."""
+    with logs_in("json") as stream:
+        yield RenderedLogs(stream)
 
 
 @pytest.fixture

@@ -1,15 +1,14 @@
 """One structlog pipeline: JSON lines with the request id, task lines too, and nothing secret."""
 
-import io
 import json
 import logging.config
 import uuid
 
 import pytest
 import structlog
-from django.conf import settings as django_settings
 
 from settings.logging import build_logging
+from tests.conftest import logs_in
 from tests.settings.tasks import log_a_line
 
 
@@ -110,14 +109,8 @@ def test_secrets_never_reach_the_output(json_logs):
 
 
 def test_console_format_is_for_people():
-    stream = io.StringIO()
-    config = build_logging("console", "INFO")
-    config["handlers"]["console"]["stream"] = stream
-    logging.config.dictConfig(config)
-    try:
+    with logs_in("console", "INFO") as stream:
         structlog.get_logger("anything").info("hello_console", email="ann@acme.not")
-    finally:
-        logging.config.dictConfig(django_settings.LOGGING)
     line = stream.getvalue()
     assert "hello_console" in line
     assert "a***@acme.not" in line
