@@ -55,9 +55,7 @@ def valid_time_zones() -> frozenset[str]:
 @cache
 def offered_time_zones() -> tuple[str, ...]:
     """The searchable list on the Notifications page."""
-    return tuple(sorted(name for name in valid_time_zones() if name.startswith(_AREAS))) + (
-        "UTC",
-    )
+    return (*sorted(name for name in valid_time_zones() if name.startswith(_AREAS)), "UTC")
 
 
 class ReminderPreferences(models.Model):

@@ -21,4 +21,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         result = run_pass(scheduled=False, ignore_hour=options["now"])
-        self.stdout.write(f"Reminders due: {result.reminders}, for {result.users} accounts.")
+        self.stdout.write(f"Reminders due: {result.reminders}; accounts: {result.users}.")
