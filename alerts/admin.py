@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import delivery, kinds, tasks
-from .models import Alert, AlertRecipient, Delivery, Subscription
+from .models import Alert, AlertRecipient, Delivery, Subscription, Unsubscription
 from .recording import record_event, user_fields
 
 TEST_PAYLOAD = {"first_name": "Ринго", "last_name": "Старр"}
@@ -20,6 +20,19 @@ class SubscriptionInline(admin.TabularInline):
     extra = 1
 
 
+class UnsubscriptionInline(admin.TabularInline):
+    """When and how the recipient left a kind through its emails' unsubscribe link."""
+
+    model = Unsubscription
+    fields = ["kind", "unsubscribed_at", "method"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
 @admin.register(AlertRecipient)
 class AlertRecipientAdmin(admin.ModelAdmin):
     list_display = ["email", "name", "is_active", "kind_list", "deactivated_at"]
@@ -27,7 +40,7 @@ class AlertRecipientAdmin(admin.ModelAdmin):
     search_fields = ["email", "name"]
     fields = ["email", "name", "is_active", "deactivated_at", "deactivation_reason"]
     readonly_fields = ["deactivated_at", "deactivation_reason"]
-    inlines = [SubscriptionInline]
+    inlines = [SubscriptionInline, UnsubscriptionInline]
     actions = ["activate", "deactivate", "send_test_alert"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AlertRecipient]:

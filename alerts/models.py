@@ -164,3 +164,26 @@ class Delivery(models.Model):
 
     def get_admin_path(self) -> str:
         return reverse("admin:alerts_delivery_change", args=[self.pk])
+
+
+class Unsubscription(models.Model):
+    """A recipient left a kind through the unsubscribe link of its email (alerts/unsubscribe.py)."""
+
+    class Method(models.TextChoices):
+        ONE_CLICK = "one_click", _("one click in the mail program (RFC 8058)")
+        PAGE = "page", _("the link in the email, confirmed on the page")
+
+    recipient = models.ForeignKey(
+        AlertRecipient, on_delete=models.CASCADE, related_name="unsubscriptions"
+    )
+    kind = models.CharField(_("kind"), max_length=64, choices=kinds.choices)
+    method = models.CharField(_("how"), max_length=16, choices=Method.choices)
+    unsubscribed_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("unsubscription")
+        verbose_name_plural = _("unsubscriptions")
+        ordering = ["-unsubscribed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.unsubscribed_at:%Y-%m-%d %H:%M}"

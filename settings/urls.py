@@ -9,6 +9,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("birthday.urls")),
     path("auth/", include("accounts.urls")),
+    path("", include("alerts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
