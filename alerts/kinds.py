@@ -43,3 +43,4 @@ def choices() -> list[tuple[str, str | Promise]]:
 
 
 BEATLES_NAME_REJECTED = register("beatles_name_rejected", _("Beatles name rejected"))
+BIRTHDAY_REMINDER = register("birthday_reminder", _("Birthday reminder"))

@@ -1,5 +1,6 @@
 """Who receives alerts, what happened, and one row per email that goes (or went) out."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -187,3 +188,29 @@ class Unsubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.unsubscribed_at:%Y-%m-%d %H:%M}"
+
+
+class ReminderKey(models.Model):
+    """One birthday reminder sent: the idempotency key of a user, birthday, date and notice.
+
+    The unique constraint is what makes a reminder go once, whatever the number of passes,
+    workers or restarts: a second insert of the same key fails, and its alert is not recorded.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    birthday = models.ForeignKey("birthday.Birthday", on_delete=models.CASCADE, related_name="+")
+    date = models.DateField(_("date"))
+    notice = models.PositiveSmallIntegerField(_("days before"))
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="reminder_keys")
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "birthday", "date", "notice"], name="alerts_reminder_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.birthday_id} · {self.date} · {self.notice}"

@@ -1,0 +1,61 @@
+"""Birthday reminders: one alert per user and pass, holding only the reminders not yet sent.
+
+Each reminder has an idempotency key (user, birthday, date, notice) with a unique constraint
+(`ReminderKey`). The keys and the alert are written in one transaction: a reminder already
+keyed is left out; when a concurrent pass (another worker) inserts the same key first, this
+transaction fails on the constraint, rolls back its alert, and tries again without those.
+So every reminder goes out once, and a birthday added after this morning's email gets its own.
+"""
+
+import datetime as dt
+
+import structlog
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from . import kinds
+from .models import Alert, ReminderKey
+from .recording import record_event, user_fields
+
+logger = structlog.get_logger(__name__)
+
+ATTEMPTS = 3
+
+
+def record_reminders(user, reminders: list, *, now: dt.datetime) -> Alert | None:
+    """The alert for `reminders` (birthday.reminders.Reminder) not yet sent; None if none."""
+    for _attempt in range(ATTEMPTS):
+        try:
+            return _record_new(user, reminders, now)
+        except IntegrityError:
+            logger.info("reminder_keys_taken", user_id=user.pk)  # a concurrent pass: retry
+    raise RuntimeError("reminder keys kept clashing")
+
+
+def _record_new(user, reminders: list, now: dt.datetime) -> Alert | None:
+    with transaction.atomic():
+        new = _not_sent(user, reminders)
+        if not new:
+            return None
+        payload = {**user_fields(user), "reminders": [r.as_json() for r in new]}
+        alert = record_event(kinds.BIRTHDAY_REMINDER.name, payload, now=now)
+        ReminderKey.objects.bulk_create(
+            ReminderKey(
+                user=user, birthday_id=r.birthday_id, date=r.date, notice=r.days_left, alert=alert
+            )
+            for r in new
+        )
+    return alert
+
+
+def _not_sent(user, reminders: list) -> list:
+    def key(r) -> tuple:
+        return (r.birthday_id, r.date, r.days_left)
+
+    sent = Q()
+    for r in reminders:
+        sent |= Q(birthday_id=r.birthday_id, date=r.date, notice=r.days_left)
+    taken = set(
+        ReminderKey.objects.filter(sent, user=user).values_list("birthday_id", "date", "notice")
+    )
+    return [r for r in reminders if key(r) not in taken]
