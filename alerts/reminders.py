@@ -11,7 +11,6 @@ import datetime as dt
 
 import structlog
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 
 from . import kinds
 from .models import Alert, ReminderKey
@@ -49,13 +48,9 @@ def _record_new(user, reminders: list, now: dt.datetime) -> Alert | None:
 
 
 def _not_sent(user, reminders: list) -> list:
-    def key(r) -> tuple:
-        return (r.birthday_id, r.date, r.days_left)
-
-    sent = Q()
-    for r in reminders:
-        sent |= Q(birthday_id=r.birthday_id, date=r.date, notice=r.days_left)
-    taken = set(
-        ReminderKey.objects.filter(sent, user=user).values_list("birthday_id", "date", "notice")
+    sent = set(
+        ReminderKey.objects.filter(user=user, date__in={r.date for r in reminders}).values_list(
+            "birthday_id", "date", "notice"
+        )
     )
-    return [r for r in reminders if key(r) not in taken]
+    return [r for r in reminders if (r.birthday_id, r.date, r.days_left) not in sent]

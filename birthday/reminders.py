@@ -24,7 +24,6 @@ import structlog
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.preferences import Notice, zone_named
@@ -55,10 +54,6 @@ class Reminder:
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
-    @property
-    def path(self) -> str:
-        return reverse("birthday:detail", args=[self.birthday_id])
-
     def as_json(self) -> dict:
         """Plain JSON, for an event's payload."""
         return {
@@ -69,7 +64,6 @@ class Reminder:
             "date": self.date.isoformat(),
             "days_left": self.days_left,
             "age": self.age,
-            "path": self.path,
         }
 
 

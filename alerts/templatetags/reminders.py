@@ -1,6 +1,7 @@
 """The birthday reminder email's items: its payload (JSON) made ready for the templates."""
 
 from django import template
+from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext, ngettext
 
@@ -29,5 +30,5 @@ def _item(reminder: dict) -> dict:
         "days_left": days,
         "when": when,
         "turns": ngettext("turns %(age)d", "turns %(age)d", age) % {"age": age},
-        "link": site_link(reminder["path"]),
+        "link": site_link(reverse("birthday:detail", args=[reminder["birthday_id"]])),
     }
