@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.fuzzing import SCRIPT, fuzz, hostile_text
+from tests.support.fuzzing import SCRIPT, fuzz, hostile_text
 
 
 @pytest.mark.django_db

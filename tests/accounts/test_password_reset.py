@@ -16,9 +16,9 @@ from django.utils.http import urlsafe_base64_encode
 from django_tasks_db.models import DBTaskResult
 
 from accounts.tasks import send_password_reset_email
-from tests.accounts.conftest import DONE_URL, NEW_PASSWORD, RESET_URL
-from tests.conftest import link_in
 from tests.factories import PASSWORD, UserFactory
+from tests.support.mail import link_in
+from tests.support.passwords import DONE_URL, NEW_PASSWORD, RESET_URL
 
 pytestmark = pytest.mark.django_db
 

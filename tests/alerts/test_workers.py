@@ -16,8 +16,8 @@ from alerts.delivery import send_due
 from alerts.models import AlertRecipient, Delivery
 from alerts.recording import record_event
 from alerts.tasks import run_send, run_sweep
-from tests.alerts.conftest import WINDOW_START
 from tests.factories import AlertRecipientFactory
+from tests.support.moments import WINDOW_START
 
 BEATLES = kinds.BEATLES_NAME_REJECTED.name
 Status = Delivery.Status

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from alerts.models import Delivery
 from alerts.tasks import run_send, run_sweep
-from tests.conftest import use_smtp_mailer
-from tests.drills.workers import arrivals
+from tests.support.smtp import use_smtp_mailer
+from tests.support.workers import arrivals
 
 BEATLES_ERROR = "Мы тоже любим Битлз, но введите, пожалуйста, настоящее имя!"
 BEATLES = itertools.cycle(

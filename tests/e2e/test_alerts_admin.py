@@ -5,10 +5,10 @@ import time
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import PASSWORD
-from .mail import Inbox, text_of
+from tests.support.mail import Inbox, text_of
+
 from .server import LiveSite
-from .steps import fill_birthday_form, log_in
+from .steps import PASSWORD, fill_birthday_form, log_in
 
 pytestmark = pytest.mark.browser
 

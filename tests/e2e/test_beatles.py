@@ -3,10 +3,10 @@
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.support.mail import Inbox, text_of
+
 from .a11y import assert_accessible
-from .conftest import PASSWORD
-from .mail import Inbox, text_of
-from .steps import fill_birthday_form, log_in
+from .steps import PASSWORD, fill_birthday_form, log_in
 
 pytestmark = pytest.mark.browser
 

@@ -8,9 +8,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .a11y import assert_accessible
-from .conftest import PASSWORD
 from .server import LiveSite
-from .steps import fill_birthday_form, png
+from .steps import PASSWORD, fill_birthday_form, png
 
 pytestmark = pytest.mark.browser
 

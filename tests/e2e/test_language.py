@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .a11y import assert_accessible
-from .conftest import PASSWORD
+from .steps import PASSWORD
 
 pytestmark = pytest.mark.browser
 

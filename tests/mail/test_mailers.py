@@ -16,7 +16,7 @@ from settings.mailers import (
     build_anymail,
     build_mailers,
 )
-from tests.conftest import make_env
+from tests.support.environments import make_env
 
 FILES = Path("/srv/mail")
 

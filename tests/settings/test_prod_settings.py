@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from tests.settings.prod_env import manage, prod_env
+from tests.support.environments import prod_env
+from tests.support.processes import manage
 
 
 def test_check_deploy_reports_no_issue(tmp_path):
