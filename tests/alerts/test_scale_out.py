@@ -26,6 +26,8 @@ from tests.support.workers import (
     worker_env,
 )
 
+pytestmark = pytest.mark.slow
+
 Status = Delivery.Status
 TOTAL = 1000
 

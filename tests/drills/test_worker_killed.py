@@ -24,6 +24,8 @@ from tests.support.workers import (
     worker_env,
 )
 
+pytestmark = pytest.mark.slow
+
 TOTAL = 100
 KILL_AT = BATCH_SIZE + BATCH_SIZE // 2  # the middle of the second batch
 

@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 from .a11y import assert_accessible
 from .steps import PASSWORD, log_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ANONYMOUS_PAGES = [
     "/",

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from .a11y import assert_accessible
 from .steps import PASSWORD
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CYRILLIC = re.compile(r"[А-Яа-яЁё]+")
 # Names and tags are data, not the site's words: the ones other journeys leave in the database.

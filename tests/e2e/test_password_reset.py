@@ -4,14 +4,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.mail import Inbox, link_in
+from tests.support.texts import RESET_SUBJECT
 
 from .a11y import assert_accessible
 from .server import LiveSite
 from .steps import log_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-RESET_SUBJECT = "Восстановление пароля на сайте «День рождения»"
 NEW_PASSWORD = "Reset-Birthday-2026?"
 
 

@@ -7,6 +7,8 @@ import pytest
 from tests.support.environments import prod_env
 from tests.support.processes import manage
 
+pytestmark = pytest.mark.slow
+
 
 def test_check_deploy_reports_no_issue(tmp_path):
     result = manage(prod_env(tmp_path), "check", "--deploy", "--fail-level", "DEBUG")
