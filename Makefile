@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-dev
 
-.PHONY: run test lint format messages worker bench screenshots clean
+.PHONY: run test test-fast lint format messages worker bench screenshots clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; v = open(".python-version").read().strip(); \
@@ -38,6 +38,10 @@ lint: $(INSTALLED)
 
 test: lint
 	$(VENV)/bin/pytest
+
+# The fast part while you work: no drills, browser journeys or other processes (marker `slow`).
+test-fast: $(INSTALLED)
+	$(VENV)/bin/pytest -m "not slow"
 
 bench: $(INSTALLED)
 	$(PY) -m bench.run
