@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Birthday, Congratulation, Tag
+from .models import Birthday, Congratulation, ReminderPass, Tag
 
 
 @admin.register(Tag)
@@ -21,3 +21,17 @@ class BirthdayAdmin(admin.ModelAdmin):
 class CongratulationAdmin(admin.ModelAdmin):
     list_display = ["birthday", "author", "created_at"]
     list_select_related = ["birthday", "author"]
+
+
+@admin.register(ReminderPass)
+class ReminderPassAdmin(admin.ModelAdmin):
+    """The hourly reminder passes, read-only: did the last one run, and what did it find."""
+
+    list_display = ["started_at", "hour", "finished_at", "users", "reminders"]
+    date_hierarchy = "started_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
