@@ -4,11 +4,15 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import delivery, kinds, tasks
-from .models import Alert, AlertRecipient, Delivery, Subscription, Unsubscription
+from .models import Alert, AlertRecipient, Delivery, Subscription
 from .recording import record_event, user_fields
 
 TEST_PAYLOAD = {"first_name": "Ринго", "last_name": "Старр"}
@@ -20,31 +24,44 @@ class SubscriptionInline(admin.TabularInline):
     extra = 1
 
 
-class UnsubscriptionInline(admin.TabularInline):
-    """When and how the recipient left a kind through its emails' unsubscribe link."""
-
-    model = Unsubscription
-    fields = ["kind", "unsubscribed_at", "method"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-
 @admin.register(AlertRecipient)
 class AlertRecipientAdmin(admin.ModelAdmin):
     list_display = ["email", "name", "is_active", "kind_list", "deactivated_at"]
     list_filter = ["is_active", "subscriptions__kind"]
     search_fields = ["email", "name"]
-    fields = ["email", "name", "is_active", "deactivated_at", "deactivation_reason"]
-    readonly_fields = ["deactivated_at", "deactivation_reason"]
-    inlines = [SubscriptionInline, UnsubscriptionInline]
+    fields = [
+        "email",
+        "name",
+        "is_active",
+        "deactivated_at",
+        "deactivation_reason",
+        "unsubscribed",
+    ]
+    readonly_fields = ["deactivated_at", "deactivation_reason", "unsubscribed"]
+    inlines = [SubscriptionInline]
     actions = ["activate", "deactivate", "send_test_alert"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AlertRecipient]:
         return super().get_queryset(request).prefetch_related("subscriptions")
+
+    @admin.display(description=_("unsubscribed"))
+    def unsubscribed(self, recipient: AlertRecipient) -> str:
+        """When and how the recipient left a kind through its emails' unsubscribe link."""
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                "{}: {} · {}",
+                (
+                    (
+                        left.get_kind_display(),
+                        date_format(localtime(left.unsubscribed_at), "DATETIME_FORMAT"),
+                        left.get_method_display(),
+                    )
+                    for left in recipient.unsubscriptions.all()
+                ),
+            )
+            or "—"
+        )
 
     @admin.display(description=_("kinds"))
     def kind_list(self, recipient: AlertRecipient) -> str:

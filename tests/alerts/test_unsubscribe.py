@@ -121,4 +121,4 @@ def test_the_admin_shows_when_and_how_the_recipient_left(recipient, admin_client
     page = admin_client.get(reverse("admin:alerts_alertrecipient_change", args=[recipient.pk]))
     assert page.status_code == 200
     assert "одним нажатием в почтовой программе (RFC 8058)" in page.text
-    assert "Отписки" in page.text
+    assert "Отписался" in page.text
