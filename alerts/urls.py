@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import views
+from . import unsubscribe_views
 
 app_name = "alerts"
 
 urlpatterns = [
-    path("unsubscribe/<str:token>/", views.UnsubscribeView.as_view(), name="unsubscribe"),
+    path("unsubscribe/<str:token>/", unsubscribe_views.UnsubscribeView.as_view(), name="unsubscribe"),
 ]
