@@ -4,14 +4,14 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import delivery, kinds, tasks
+from . import delivery, fanout, kinds, rendering, tasks
 from .models import Alert, AlertRecipient, Delivery, Subscription
 from .recording import record_event, user_fields
 
-TEST_PAYLOAD = {"first_name": "Ринго", "last_name": "Старр"}
 ADMIN_REASON = _("Deactivated in the admin.")
 
 
@@ -25,8 +25,8 @@ class AlertRecipientAdmin(admin.ModelAdmin):
     list_display = ["email", "name", "is_active", "kind_list", "deactivated_at"]
     list_filter = ["is_active", "subscriptions__kind"]
     search_fields = ["email", "name"]
-    fields = ["email", "name", "is_active", "deactivated_at", "deactivation_reason"]
-    readonly_fields = ["deactivated_at", "deactivation_reason"]
+    fields = ["email", "name", "is_active", "user", "deactivated_at", "deactivation_reason"]
+    readonly_fields = ["user", "deactivated_at", "deactivation_reason"]
     inlines = [SubscriptionInline]
     actions = ["activate", "deactivate", "send_test_alert"]
 
@@ -64,13 +64,14 @@ class AlertRecipientAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send a test alert"))
     def send_test_alert(self, request: HttpRequest, queryset: QuerySet[AlertRecipient]) -> None:
-        """A real alert of each subscribed kind, through the same pipeline, for these only."""
+        """A real alert of each kind they would receive (its sample payload, the admin as the one
+        signed in), through the same pipeline, for these only."""
         count = 0
-        selected = list(queryset.values_list("pk", flat=True))
-        payload = {**TEST_PAYLOAD, **user_fields(request.user)}
+        selected = AlertRecipient.objects.filter(pk__in=list(queryset.values_list("pk", flat=True)))
         for kind in kinds.all_kinds():
-            targets = AlertRecipient.objects.subscribed_to(kind.name).filter(pk__in=selected)
+            targets = fanout.test_alert_targets(kind, selected)
             if targets.exists():
+                payload = {**kind.sample_payload, **user_fields(request.user)}
                 record_event(kind.name, payload, recipients=targets, is_test=True)
                 count += 1
         if count:
@@ -98,13 +99,13 @@ class AlertAdmin(admin.ModelAdmin):
     list_display = ["occurred_at", "kind", "summary", "is_test"]
     list_filter = ["kind", "occurred_at", "is_test"]
     date_hierarchy = "occurred_at"
-    fields = ["kind", "occurred_at", "payload", "is_test"]
+    fields = ["kind", "occurred_at", "fanned_out_at", "payload", "is_test"]
     inlines = [DeliveryInline]
 
     @admin.display(description=_("summary"))
     def summary(self, alert: Alert) -> str:
-        payload = alert.payload
-        return f"{payload.get('first_name', '')} {payload.get('last_name', '')}".strip()[:80]
+        """The kind's own line for the event (its digest_item.txt)."""
+        return Truncator(rendering.summary(alert)).chars(80)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -93,7 +93,13 @@ def _audiences(alerts: list[Alert]) -> dict[int, list[int]]:
     audiences = {}
     for alert in alerts:
         addressed = list(alert.addressed_to.all())
-        audience = kinds.get(alert.kind).audience
+        try:
+            audience = kinds.get(alert.kind).audience
+        except KeyError:
+            # Its kind was removed from the code: keep the alert, but it goes to no one.
+            logger.error("alert_kind_unknown", alert_id=alert.pk, kind=alert.kind)
+            audiences[alert.pk] = []
+            continue
         if addressed:
             pks = sorted(recipient.pk for recipient in addressed if recipient.is_active)
         elif isinstance(audience, kinds.EventUser):

@@ -4,6 +4,7 @@ from django.core import mail
 from django.db import connection
 
 from alerts import kinds
+from alerts.fanout import fan_out
 from alerts.models import Alert, Delivery
 from alerts.receivers import connect as connect_receivers
 from alerts.recording import record_event
@@ -23,14 +24,24 @@ def reject(user=None, first_name="Ринго", last_name="Старр"):
 
 
 @pytest.mark.django_db
-def test_signal_records_one_alert_and_a_delivery_per_active_subscriber(user, no_default_recipient):
+def test_signal_records_one_alert_and_a_delivery_per_active_subscriber(
+    user, no_default_recipient, django_capture_on_commit_callbacks
+):
     subscribed = AlertRecipientFactory.create_batch(2)
     AlertRecipientFactory(is_active=False)
     AlertRecipientFactory(kinds=[])
 
-    reject(user)
+    with django_capture_on_commit_callbacks() as queued:
+        reject(user)
 
     alert = Alert.objects.get()
+    # On the request path: the alert only, and one send pass queued once it commits.
+    assert alert.fanned_out_at is None
+    assert not Delivery.objects.exists()
+    assert len(queued) == 1
+    fan_out()
+    alert.refresh_from_db()
+    assert alert.fanned_out_at is not None
     assert alert.kind == BEATLES
     assert alert.payload == {
         "first_name": "Ринго",

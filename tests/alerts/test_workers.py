@@ -14,9 +14,9 @@ from django_tasks_db.models import DBTaskResult
 from alerts import kinds
 from alerts.delivery import send_due
 from alerts.models import AlertRecipient, Delivery
-from alerts.recording import record_event
 from alerts.tasks import run_send, run_sweep
 from tests.alerts.conftest import WINDOW_START
+from tests.alerts.pipeline import record
 from tests.factories import AlertRecipientFactory
 
 BEATLES = kinds.BEATLES_NAME_REJECTED.name
@@ -27,7 +27,7 @@ def many_pending(count: int) -> list[int]:
     """One alert with `count` pending deliveries."""
     AlertRecipient.objects.all().delete()
     AlertRecipientFactory.create_batch(count)
-    alert = record_event(BEATLES, {"first_name": "Ринго", "last_name": "Старр"})
+    alert = record(BEATLES, {"first_name": "Ринго", "last_name": "Старр"})
     return list(alert.deliveries.values_list("pk", flat=True))
 
 
@@ -86,7 +86,7 @@ def test_two_workers_send_each_delivery_once_on_postgresql(queue_only, postgres_
 def left_in_sending(claimed_at: dt.datetime) -> Delivery:
     """What a SIGKILLed worker leaves behind: a claimed delivery that never got an outcome."""
     recipient = AlertRecipientFactory()
-    alert = record_event(
+    alert = record(
         BEATLES, {"first_name": "Ринго"}, recipients=AlertRecipient.objects.filter(pk=recipient.pk)
     )
     alert.deliveries.update(
@@ -168,7 +168,7 @@ def test_a_task_that_runs_early_hands_its_deliveries_on_to_their_time(db_tasks):
 def two_web_processes_record(events_each: int) -> None:
     def web():
         for i in range(events_each):
-            record_event(BEATLES, {"first_name": f"Ринго{i}"}, now=WINDOW_START)
+            record(BEATLES, {"first_name": f"Ринго{i}"}, now=WINDOW_START)
 
     side_by_side(web)
     individual = Delivery.objects.filter(alert__isnull=False).exclude(status=Status.DIGESTED)

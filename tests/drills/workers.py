@@ -22,8 +22,8 @@ from django.db import connection
 from django.utils import timezone
 
 from alerts import kinds
-from alerts.models import Alert, AlertRecipient, Delivery
-from alerts.recording import new_message_id, window_bounds
+from alerts.models import Alert, AlertRecipient, Delivery, new_message_id
+from alerts.windows import window_bounds
 
 CLAIM_TIMEOUT = 5
 BATCH_SIZE = 20
@@ -169,7 +169,12 @@ def pending_deliveries(count: int, recipients: int = 10) -> list[Delivery]:
     now = timezone.now()
     kind = kinds.BEATLES_NAME_REJECTED.name
     alerts = Alert.objects.bulk_create(
-        Alert(kind=kind, occurred_at=now, payload={"first_name": "Ринго", "last_name": f"{i}"})
+        Alert(
+            kind=kind,
+            occurred_at=now,
+            fanned_out_at=now,
+            payload={"first_name": "Ринго", "last_name": f"{i}"},
+        )
         for i in range(count)
     )
     return Delivery.objects.bulk_create(
