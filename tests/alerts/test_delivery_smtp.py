@@ -141,3 +141,30 @@ def test_backoff_doubles_and_eight_attempts_span_about_an_hour():
 @pytest.fixture(autouse=True)
 def _only_the_migrations_recipient(db):
     assert list(AlertRecipient.objects.values_list("email", flat=True)) == ["admin@acme.not"]
+
+
+@pytest.fixture
+def kind_without_templates():
+    kind = kinds.register("tests_no_templates", "No templates")
+    yield kind
+    kinds.unregister(kind.name)
+
+
+def test_a_rendering_error_fails_that_delivery_and_the_batch_goes_on(
+    alerts_smtp, kind_without_templates
+):
+    broken = pipeline.record(kind_without_templates.name, {}, now=T, recipients=everyone())
+    fine = record()
+
+    result = send_due(now=T)
+
+    assert result.sent == [fine.deliveries.get().pk]
+    assert len(alerts_smtp.messages) == 1
+    failed = broken.deliveries.get()
+    assert (failed.status, failed.attempts) == (Status.FAILED, 1)
+    assert failed.last_error.startswith("TemplateDoesNotExist: alerts/tests_no_templates/")
+    assert result.retry == {}
+
+
+def everyone():
+    return AlertRecipient.objects.all()

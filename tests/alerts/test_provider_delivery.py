@@ -103,6 +103,20 @@ def test_provider_errors_are_retried_with_backoff_until_the_email_goes_out(postm
     assert "admin@acme.not" not in json_logs.text()
 
 
+def test_a_provider_refusal_fails_at_once_with_its_reason_in_the_admin(postmark, admin_client):
+    delivery = record(BEATLES, {"first_name": "Ринго"}, now=T).deliveries.get()
+    answer(postmark, 401, {"ErrorCode": 10, "Message": "The Server Token was invalid."})
+
+    result = send_due(now=T)
+
+    assert result.sent == [] and result.retry == {}
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (Status.FAILED, 1)
+    page = admin_client.get(delivery.get_admin_path()).content.decode()
+    assert "The Server Token was invalid." in page
+    assert "401" in page
+
+
 def test_a_digest_carries_the_tag_and_its_own_delivery_id(postmark, settings):
     settings.ALERTS_THROTTLE = 1
     for second in range(3):
