@@ -13,7 +13,9 @@ from django_tasks_db.models import DBTaskResult
 
 from alerts import kinds
 from alerts.delivery import send_due
-from alerts.models import AlertRecipient, Delivery
+from alerts.fanout import fan_out
+from alerts.models import Alert, AlertRecipient, Delivery
+from alerts.recording import record_event
 from alerts.tasks import run_send, run_sweep
 from tests.alerts.conftest import WINDOW_START
 from tests.alerts.pipeline import record
@@ -188,3 +190,28 @@ def test_concurrent_events_respect_the_throttle(settings, queue_only):
 def test_concurrent_events_respect_the_throttle_on_postgresql(settings, queue_only, postgres_only):
     settings.ALERTS_THROTTLE = 5
     two_web_processes_record(6)
+
+
+def two_workers_fan_out_the_same_outbox() -> None:
+    AlertRecipient.objects.all().delete()
+    AlertRecipientFactory.create_batch(3)
+    for i in range(40):
+        record_event(BEATLES, {"first_name": f"Ринго{i}"})
+
+    side_by_side(fan_out)
+
+    assert not Alert.objects.filter(fanned_out_at__isnull=True).exists()
+    per_alert = Counter(Delivery.objects.values_list("alert_id", flat=True))
+    assert len(per_alert) == 40
+    assert set(per_alert.values()) == {3}  # one per recipient, never twice
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_fan_out_each_alert_once(queue_only):
+    two_workers_fan_out_the_same_outbox()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_fan_out_each_alert_once_on_postgresql(queue_only, postgres_only):
+    two_workers_fan_out_the_same_outbox()
