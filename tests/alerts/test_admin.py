@@ -3,8 +3,8 @@ from django.core import mail
 from django.urls import reverse
 
 from alerts.models import Alert, AlertRecipient, Delivery
-from tests.alerts.pipeline import record
 from tests.factories import AlertRecipientFactory
+from tests.support.pipeline import record
 
 Status = Delivery.Status
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from alerts.delivery import send_due
 from alerts.models import AlertRecipient, Delivery
 from alerts.tasks import run_send
 from core.retry import backoff
-from tests.alerts import pipeline
-from tests.alerts.conftest import WINDOW_START
 from tests.factories import AlertRecipientFactory
+from tests.support import pipeline
+from tests.support.moments import WINDOW_START
 
 BEATLES = kinds.BEATLES_NAME_REJECTED.name
 PAYLOAD = {"first_name": "Ринго", "last_name": "Старр", "user_id": None, "username": None}

@@ -14,8 +14,8 @@ from alerts import kinds
 from alerts.models import Alert, AlertRecipient, Delivery
 from alerts.recording import record_event
 from alerts.tasks import run_send
-from tests.alerts.conftest import WINDOW_START
 from tests.factories import AlertRecipientFactory, UserFactory
+from tests.support.moments import WINDOW_START
 
 T = WINDOW_START
 TEMPLATES = Path(__file__).parent / "templates"

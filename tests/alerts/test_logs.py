@@ -7,9 +7,9 @@ import pytest
 from alerts import kinds
 from alerts.delivery import send_due
 from alerts.models import Delivery
-from tests.alerts.conftest import WINDOW_START
-from tests.alerts.pipeline import record
 from tests.factories import AlertRecipientFactory
+from tests.support.moments import WINDOW_START
+from tests.support.pipeline import record
 
 BEATLES = kinds.BEATLES_NAME_REJECTED.name
 T = WINDOW_START

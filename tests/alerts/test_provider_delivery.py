@@ -10,9 +10,9 @@ from alerts.delivery import send_due
 from alerts.models import Delivery
 from core.retry import backoff
 from settings.mailers import build_mailers
-from tests.alerts.conftest import WINDOW_START
-from tests.alerts.pipeline import record
-from tests.conftest import make_env
+from tests.support.environments import make_env
+from tests.support.moments import WINDOW_START
+from tests.support.pipeline import record
 
 BEATLES = kinds.BEATLES_NAME_REJECTED.name
 T = WINDOW_START

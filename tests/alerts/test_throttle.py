@@ -12,9 +12,9 @@ from alerts.models import Delivery
 from alerts.recording import record_event
 from alerts.tasks import run_send
 from alerts.windows import window_bounds
-from tests.alerts.conftest import WINDOW_START
-from tests.alerts.pipeline import record
 from tests.factories import AlertRecipientFactory
+from tests.support.moments import WINDOW_START
+from tests.support.pipeline import record
 
 BEATLES = kinds.BEATLES_NAME_REJECTED.name
 T = WINDOW_START

@@ -13,8 +13,8 @@ from django.urls import clear_url_caches
 from alerts import kinds
 from alerts.models import AlertRecipient, Delivery
 from core.checks import check_webhook_secret
-from tests.alerts.conftest import WINDOW_START
-from tests.alerts.pipeline import record
+from tests.support.moments import WINDOW_START
+from tests.support.pipeline import record
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from structlog.testing import capture_logs
 
 from alerts.tasks import sweep
 from core import retry
-from tests.conftest import use_smtp_mailer
-from tests.ports import free_port
+from tests.support.ports import free_port
+from tests.support.smtp import use_smtp_mailer
 
 
 def send_error() -> Exception:
