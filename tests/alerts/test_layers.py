@@ -47,6 +47,7 @@ def test_every_module_is_found():
     assert {"alerts.recording", "alerts.fanout", "alerts.windows", "alerts.admin"} <= set(MODULES)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("module", MODULES)
 def test_importing_a_module_first_works(module):
     done = subprocess.run(
