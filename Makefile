@@ -21,9 +21,11 @@ $(INSTALLED): $(PY) requirements/base.txt requirements/prod.txt requirements/dev
 run: $(INSTALLED)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_data
+	$(PY) manage.py send_reminders --now
 	@echo "Birthday runs at http://127.0.0.1:8000 (mail goes to sent_emails/). Ctrl+C stops it."
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(PY) manage.py db_worker --interval 0.5 & \
+	  $(PY) manage.py run_scheduler & \
 	  $(PY) manage.py runserver 127.0.0.1:8000
 
 worker: $(INSTALLED)
