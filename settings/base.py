@@ -186,6 +186,8 @@ ALERTS_RETRY_MAX_DELAY = env.int("ALERTS_RETRY_MAX_DELAY", default=1920)
 # A worker's claim on a batch expires after this many seconds (a killed worker's batch is resent).
 ALERTS_CLAIM_TIMEOUT = env.int("ALERTS_CLAIM_TIMEOUT", default=300)
 ALERTS_BATCH_SIZE = env.int("ALERTS_BATCH_SIZE", default=50)
+# The longest silence an admin may set, in days from now (README "Silences").
+ALERTS_SILENCE_MAX_DAYS = env.int("ALERTS_SILENCE_MAX_DAYS", default=30)
 
 # Account email (accounts/retry.py, README "Password reset and login limits"): a transport
 # error is retried after 30 s, then 60 s, ... (doubling, at most 10 minutes apart) up to this
