@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import ngettext
 
 WIDTH, HEIGHT = 760, 220
 LEFT, RIGHT, TOP, BOTTOM = 44, 36, 10, 28  # margins for the axis labels
@@ -58,6 +61,8 @@ def hourly_chart(hours: list[tuple[dt.datetime, int, int]], label_every: int) ->
             x_ticks.append(Tick(x, text))
     y_ticks = [Tick(TOP + plot_h * (1 - part), f"{top * part:g}") for part in (0, 0.5, 1)]
     return {
+        "events_bars": bars_svg(events, "events", "%(count)d event", "%(count)d events"),
+        "sent_bars": bars_svg(sent, "sent", "%(count)d email sent", "%(count)d emails sent"),
         "width": WIDTH,
         "height": HEIGHT,
         "left": LEFT,
@@ -82,3 +87,28 @@ def daily_rows(hours: list[tuple[dt.datetime, int, int]]) -> list[tuple[dt.date,
         totals[0] += n_events
         totals[1] += n_sent
     return [(day, e, s) for day, (e, s) in days.items()]
+
+
+def bars_svg(bars: list[Bar], css_class: str, singular: str, plural: str) -> SafeString:
+    """The <rect>s of one series, each with its figure as a tooltip (a <title>), in plain SVG.
+
+    Built here rather than in a template loop: a week is 168 bars, and the numbers must never
+    be localised (a decimal comma is not SVG).
+    """
+    return format_html_join(
+        "",
+        '<rect class="{}" x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>',
+        (
+            (
+                css_class,
+                f"{bar.x:.2f}",
+                f"{bar.y:.2f}",
+                f"{bar.width:.2f}",
+                f"{bar.height:.2f}",
+                bar.title,
+                ngettext(singular, plural, bar.value) % {"count": bar.value},
+            )
+            for bar in bars
+            if bar.value
+        ),
+    )
