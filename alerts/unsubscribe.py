@@ -24,7 +24,7 @@ logger = structlog.get_logger(__name__)
 
 _SALT = "alerts.unsubscribe"
 # The user preference that a user-audience kind's unsubscribe turns off.
-USER_PREFERENCE = {"birthday_reminder": "reminders_enabled"}
+USER_PREFERENCE = {kinds.BIRTHDAY_REMINDER.name: "reminders_enabled"}
 
 
 class InvalidLink(Exception):
@@ -40,10 +40,10 @@ def link(recipient_id: int, kind: str) -> str:
     return site_link(reverse("alerts:unsubscribe", args=[token(recipient_id, kind)]))
 
 
-def headers(recipient_id: int, kind: str) -> dict[str, str]:
+def headers(url: str) -> dict[str, str]:
     """RFC 2369 and RFC 8058: the mail program's own "Unsubscribe" button, one click."""
     return {
-        "List-Unsubscribe": f"<{link(recipient_id, kind)}>",
+        "List-Unsubscribe": f"<{url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
 
@@ -53,7 +53,7 @@ def resolve(value: str) -> tuple[AlertRecipient, kinds.Kind]:
     try:
         recipient_id, kind_name = signing.loads(value, salt=_SALT)
         kind = kinds.get(kind_name)
-        recipient = AlertRecipient.objects.get(pk=recipient_id)
+        recipient = AlertRecipient.objects.select_related("user").get(pk=recipient_id)
     except (signing.BadSignature, ValueError, TypeError, KeyError, AlertRecipient.DoesNotExist):
         raise InvalidLink from None
     return recipient, kind

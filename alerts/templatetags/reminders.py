@@ -16,6 +16,12 @@ def reminder_items(payload: dict) -> list[dict]:
     return [_item(reminder) for reminder in payload.get("reminders", [])]
 
 
+@register.simple_tag
+def notifications_link() -> str:
+    """The Notifications page, where the user chooses when (and whether) to be reminded."""
+    return site_link(reverse("notifications"))
+
+
 def _item(reminder: dict) -> dict:
     days, age = reminder["days_left"], reminder["age"]
     if days == 0:

@@ -100,7 +100,7 @@ def test_names_are_escaped_in_html_and_cannot_add_a_header(db):
     BirthdayFactory(
         author=user,
         first_name="<b>Эмма</b>",
-        last_name="Bcc: x@evil.test\r\nX-A: 1",
+        last_name="Bcc: x@e.t\r\nX-A: 1",
         birthday=dt.date(1990, 5, 17),
     )
     (email,) = pass_at(NINE)
@@ -184,7 +184,9 @@ def test_the_users_unsubscribe_link_turns_their_reminders_off(anna):
     assert pass_at(NINE + 24 * HOUR) == []  # Лев's day: nothing any more
 
 
-def test_a_failure_to_record_is_logged_with_the_reminders_and_the_pass_goes_on(anna, monkeypatch):
+def test_a_failure_to_record_is_logged_with_the_reminders_and_the_pass_goes_on(
+    anna, monkeypatch, json_logs
+):
     other = UserFactory()
     BirthdayFactory(author=other, first_name="Вера", birthday=dt.date(1990, 5, 17))
     calls = []
@@ -197,15 +199,13 @@ def test_a_failure_to_record_is_logged_with_the_reminders_and_the_pass_goes_on(a
 
     real = alert_reminders.record_reminders
     monkeypatch.setattr("alerts.receivers.record_reminders", flaky)
-    from structlog.testing import capture_logs
-
-    with capture_logs() as logs:
-        sent = pass_at(NINE)
+    sent = pass_at(NINE)
     assert [m.to for m in sent] == [[other.email]]
-    failed = [line for line in logs if line["event"] == "alert_record_failed"]
+    failed = [line for line in json_logs() if line["event"] == "alert_record_failed"]
     assert failed[0]["payload"]["user_id"] == anna.pk
     assert len(failed[0]["payload"]["reminders"]) == 2
-    assert pass_at(NINE + HOUR)[0].to == ["anna@example.com"]  # the next pass catches up
+    monkeypatch.undo()  # the database is back
+    assert [m.to for m in pass_at(NINE + HOUR)] == [["anna@example.com"]]  # caught up
 
 
 @pytest.mark.postgres
