@@ -12,7 +12,9 @@ from django.test import Client
 
 from alerts import kinds
 from alerts import reminders as alert_reminders
-from alerts.models import Alert, Delivery, ReminderKey, Unsubscription
+from alerts.fanout import user_recipient
+from alerts.models import Alert, AlertRecipient, Delivery, ReminderKey, Unsubscription
+from alerts.recording import record_event, user_fields
 from alerts.tasks import run_send
 from birthday import reminders
 from tests.factories import BirthdayFactory, UserFactory
@@ -247,3 +249,18 @@ def test_two_workers_at_once_send_one_email_on_postgresql(postgres_only, monkeyp
     sent = deliver()
     assert [m.to for m in sent] == [["twice@example.com"]]
     assert Delivery.objects.count() == 1
+
+
+def test_the_admins_test_alert_renders_the_sample_for_a_users_recipient(db):
+    admin = UserFactory(username="boss", is_staff=True)
+    recipient = user_recipient(admin.pk)
+    kind = kinds.BIRTHDAY_REMINDER
+    payload = {**kind.sample_payload, **user_fields(admin)}
+    record_event(
+        kind.name, payload, recipients=AlertRecipient.objects.filter(pk=recipient.pk), is_test=True
+    )
+    (email,) = deliver()
+    assert email.to == [admin.email]
+    assert email.subject == "[тест] День рождения завтра: Анна Ахматова"
+    assert "Это тестовое оповещение" in text_of(email)
+    assert "Здравствуйте, boss!" in text_of(email)
