@@ -44,10 +44,12 @@ def record_event(
     now: dt.datetime | None = None,
     recipients: QuerySet[AlertRecipient] | None = None,
     is_test: bool = False,
+    dispatch: bool = True,
 ) -> Alert:
     """Record one event of a registered kind; a send pass is queued when the transaction commits.
 
     `recipients` (the admin's test alert) addresses it to those instead of the kind's audience.
+    `dispatch=False`: the caller queues the send pass (one for a batch of reminders).
     """
     kinds.get(kind)  # an unknown kind fails here, not in every later pass
     with transaction.atomic():
@@ -56,6 +58,7 @@ def record_event(
         )
         if recipients is not None:
             alert.addressed_to.set(recipients)
-        transaction.on_commit(tasks.dispatch, robust=True)
+        if dispatch:
+            transaction.on_commit(tasks.dispatch, robust=True)
     logger.info("alert_recorded", alert_id=alert.pk, kind=kind)
     return alert

@@ -12,7 +12,7 @@ import datetime as dt
 import structlog
 from django.db import IntegrityError, transaction
 
-from . import kinds
+from . import kinds, tasks
 from .models import Alert, ReminderKey
 from .recording import record_event, user_fields
 
@@ -37,14 +37,23 @@ def _record_new(user, reminders: list, now: dt.datetime) -> Alert | None:
         if not new:
             return None
         payload = {**user_fields(user), "reminders": [r.as_json() for r in new]}
-        alert = record_event(kinds.BIRTHDAY_REMINDER.name, payload, now=now)
+        alert = record_event(kinds.BIRTHDAY_REMINDER.name, payload, now=now, dispatch=False)
         ReminderKey.objects.bulk_create(
             ReminderKey(
                 user=user, birthday_id=r.birthday_id, date=r.date, notice=r.days_left, alert=alert
             )
             for r in new
         )
+        _send_pass_on_commit()
     return alert
+
+
+def _send_pass_on_commit() -> None:
+    """One send pass when the transaction commits, not one per user: birthday's pass commits a
+    batch of accounts at once, and a queued pass sends every alert waiting."""
+    pending = transaction.get_connection().run_on_commit
+    if not any(callback is tasks.dispatch for _savepoints, callback, _robust in pending):
+        transaction.on_commit(tasks.dispatch, robust=True)
 
 
 def _not_sent(user, reminders: list) -> list:

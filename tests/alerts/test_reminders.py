@@ -264,3 +264,17 @@ def test_the_admins_test_alert_renders_the_sample_for_a_users_recipient(db):
     assert email.subject == "[тест] День рождения завтра: Анна Ахматова"
     assert "Это тестовое оповещение" in text_of(email)
     assert "Здравствуйте, boss!" in text_of(email)
+
+
+def test_a_pass_queues_one_send_for_a_batch_of_accounts(
+    db, dummy_tasks, django_capture_on_commit_callbacks
+):
+    from django.tasks import default_task_backend
+
+    for _ in range(3):
+        BirthdayFactory(birthday=dt.date(1990, 5, 17))
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders.send_reminders(NINE)
+    assert Alert.objects.filter(kind="birthday_reminder").count() == 3
+    queued = [result.task.module_path for result in default_task_backend.results]
+    assert queued == ["alerts.tasks.send_deliveries"]  # it sends all three
