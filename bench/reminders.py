@@ -1,10 +1,10 @@
 """The reminder pass at scale: 100,000 birthdays of 10,000 accounts, every one due today.
 
-`row(workdir)` seeds a site of its own and runs one full pass in a separate process, as a worker
-runs it (`birthday.reminders.run_pass`: the due computation, the signal, one recorded alert per
-account with its idempotency keys). It reports the time, the peak memory of that process and
-the queries of the due computation, which come in batches of accounts, and are counted for a
-tenth of the accounts too, to show they do not grow per account.
+`reminder_pass(workdir)` seeds a site of its own and runs one full pass in a separate process,
+as a worker runs it (`birthday.reminders.run_pass`: the due computation, the signal, one
+recorded alert per account with its idempotency keys). It reports the time, the peak memory of
+that process and the queries of the due computation, which come in batches of accounts; they
+are counted for a tenth of the accounts too, to show that they do not grow per account.
 
 Run as `python -m bench.reminders seed USERS PER_USER` or `... pass` with the site's environment.
 """
@@ -120,7 +120,7 @@ def _run(env: dict[str, str], *args: str) -> str:
     return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
 
 
-def row(workdir: Path) -> Row:
+def reminder_pass(workdir: Path) -> Row:
     small = json.loads(_run(_site(workdir, "reminders1000", USERS // 10), "pass"))
     full = json.loads(_run(_site(workdir, "reminders10000", USERS), "pass"))
     met = (

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from . import processes
+from . import processes, reminders
 from .client import Session, median_ms, p95_ms
 from .processes import PYTHON, ROOT, base_env, free_port, start_web, stop
 from .report import Row, write
@@ -288,6 +288,7 @@ def main() -> None:
                 storm(workdir, fast_sink, fast_port),
                 reset_timing(workdir, slow_port),
                 list_scaling(workdir),
+                reminders.reminder_pass(workdir),
             ]
         finally:
             slow.stop(), fast.stop()
