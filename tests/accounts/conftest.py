@@ -41,3 +41,10 @@ def set_new_password(client, django_capture_on_commit_callbacks):
             )
 
     return follow
+
+
+def logs_in(browser, username: str, password: str) -> bool:
+    """Log in through the login page, as a person would (django-axes watches every attempt;
+    Client.login() would call authenticate() without a request, which it refuses)."""
+    response = browser.post("/auth/login/", {"username": username, "password": password})
+    return response.status_code == 302

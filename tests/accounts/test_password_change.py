@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from tests.accounts.conftest import NEW_PASSWORD
+from tests.accounts.conftest import NEW_PASSWORD, logs_in
 from tests.conftest import link_in
 from tests.factories import PASSWORD
 
@@ -14,7 +14,7 @@ PRIVATE_PAGE = "/birthday/create/"
 
 def signed_in(user) -> Client:
     browser = Client()
-    assert browser.login(username=user.username, password=PASSWORD)
+    assert logs_in(browser, user.username, PASSWORD)
     assert browser.get(PRIVATE_PAGE).status_code == 200
     return browser
 
