@@ -16,7 +16,9 @@ SALT = "accounts.confirmation"
 
 
 def _state(user: AbstractBaseUser) -> str:
-    return salted_hmac(SALT, f"{user.pk}|{user.email}|{user.password}").hexdigest()[:32]
+    return salted_hmac(
+        SALT, f"{user.pk}|{user.email}|{user.password}", algorithm="sha256"
+    ).hexdigest()[:32]
 
 
 def make_token(user: AbstractBaseUser) -> str:
