@@ -2,7 +2,7 @@
 sign-up's confirmation link, and the notice to an address's owner that someone tried to sign up
 with it.
 
-Rendered from our templates (settings.emails: the site's language, links from SITE_URL) and
+Rendered from our templates (core.emails: the site's language, links from SITE_URL) and
 sent through the `default` mailer.
 """
 
@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from settings.emails import render_email, site_link
+from core.emails import render_email, site_link
 
 from . import confirmation
 
@@ -71,6 +71,4 @@ def send_confirmation(user: AbstractBaseUser) -> None:
 
 def send_signup_attempt(user: AbstractBaseUser) -> None:
     """To the owner of an address someone tried to sign up with: how to sign in or reset."""
-    send_account_email(
-        user, "accounts/email/signup_attempt", login_url=site_link(reverse("login"))
-    )
+    send_account_email(user, "accounts/email/signup_attempt", login_url=site_link(reverse("login")))

@@ -39,9 +39,12 @@ class LoginForm(AuthenticationForm):
 
     def clean(self) -> dict:
         username = self.cleaned_data.get("username")
-        if username and User._default_manager.filter(
-            username=username, email_confirmed=False, is_active=True
-        ).exists():
+        if (
+            username
+            and User._default_manager.filter(
+                username=username, email_confirmed=False, is_active=True
+            ).exists()
+        ):
             self.unconfirmed = True
             raise forms.ValidationError(UNCONFIRMED, code="unconfirmed")
         return super().clean()

@@ -1,5 +1,6 @@
-"""The site's user: Django's, with an email that is required and unique ignoring case, and
-confirmed before a self-made account can sign in."""
+"""The site's user: Django's, with an email that is required and unique ignoring case and
+confirmed before a self-made account can sign in, and its reminder preferences
+(accounts/preferences.py)."""
 
 from functools import partial
 
@@ -8,11 +9,13 @@ from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from .masking import mask_email
+from core.masking import mask_email
+
+from .preferences import ReminderPreferences
 from .signals import admin_password_changed
 
 
-class User(AbstractUser):
+class User(ReminderPreferences, AbstractUser):
     email = models.EmailField(_("email address"))
     # False only for an account made by the sign-up form, until its link is followed (or a reset
     # link proves the address): accounts made by createsuperuser, the admin or the demo data
@@ -20,7 +23,9 @@ class User(AbstractUser):
     email_confirmed = models.BooleanField(
         _("email address confirmed"),
         default=True,
-        help_text=_("An account made by signing up can log in once its owner confirms the address."),
+        help_text=_(
+            "An account made by signing up can log in once its owner confirms the address."
+        ),
     )
 
     class Meta(AbstractUser.Meta):

@@ -23,12 +23,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
-from settings.proxies import client_ip
-from settings.views import InvalidFormIs400Mixin
+from core.client_ip import client_ip
+from core.masking import mask_email
+from core.views import InvalidFormIs400Mixin
 
 from . import confirmation, limits
 from .forms import EmailAddressForm, LoginForm, RegistrationForm
-from .masking import mask_email
 from .tasks import (
     send_confirmation_email,
     send_password_changed_email,
@@ -286,4 +286,3 @@ class PasswordChangeView(
         if form.has_error("old_password", "password_incorrect"):
             limits.PASSWORD_CHANGE_PER_USER.hit(self.request, str(self.request.user.pk))
         return super().form_invalid(form)
-

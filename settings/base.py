@@ -33,15 +33,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "django_tasks_db",
+    "django_periodic_tasks",
     "anymail",
-    "settings.apps.ProjectConfig",
+    "core",
     "django_structlog",
     "birthday",
     "alerts",
 ]
 
 MIDDLEWARE = [
-    "settings.health.HealthCheckMiddleware",  # first: see settings/health.py
+    "core.health.HealthCheckMiddleware",  # first: see core/health.py
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -50,7 +51,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # django-structlog's, after authentication so that every line carries the user id.
-    "settings.middleware.RequestMiddleware",
+    "core.middleware.RequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into our 429 page.
@@ -119,7 +120,7 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
-CSRF_FAILURE_VIEW = "settings.views.csrf_failure"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
 # Mail: Django 6.1 named mailers. `default` carries account email, `alerts` the notifications.
 # Both come from the environment (EMAIL_BACKEND, ALERTS_EMAIL_BACKEND, ...; see settings/mailers.py
@@ -131,6 +132,10 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # Background work: Django's Tasks framework, queued in the database (`manage.py db_worker`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Recurring tasks (the hourly birthday reminders): `manage.py run_scheduler` (django-periodic-tasks)
+# enqueues them when due; the schedule lives in the database, so any number of schedulers enqueue
+# each run once. Never started inside web or worker processes.
+PERIODIC_TASKS_AUTOSTART = False
 
 # --- Accounts: abuse limits, sign-up confirmation (README "Accounts and abuse limits") ---
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
@@ -159,7 +164,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_FAILURE_LIMIT = "accounts.lockout.pair_limit"
 AXES_COOLOFF_TIME = "accounts.lockout.window"
 AXES_USERNAME_CALLABLE = "accounts.lockout.normalized_username"
-AXES_CLIENT_IP_CALLABLE = "settings.proxies.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 # A success does not wipe failures: one valid account must not reset an attacker's IP counter.
 AXES_RESET_ON_SUCCESS = False
@@ -169,7 +174,7 @@ AXES_VERBOSE = False
 
 # django-ratelimit: its counters in the `limits` cache below, keyed by our client IP.
 RATELIMIT_USE_CACHE = "limits"
-RATELIMIT_IP_META_KEY = "settings.proxies.client_ip"
+RATELIMIT_IP_META_KEY = "core.client_ip.client_ip"
 
 # --- Operations: logging, request ids, Content Security Policy, uploads (README "Deploying") ---
 # One structlog pipeline for every logger; `settings.prod` switches the default format to json.

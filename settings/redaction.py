@@ -37,7 +37,7 @@ def is_sensitive_key(key: object) -> bool:
 
 
 def redact_text(text: str) -> str:
-    """Mask email addresses to `a***@domain` and cut the token part of reset and confirmation links."""
+    """Mask email addresses to `a***@domain`; cut the token of reset and confirmation links."""
     text = RESET_LINK.sub(rf"\1{REDACTED}", text)
     text = CONFIRM_LINK.sub(rf"\1{REDACTED}", text)
     return EMAIL.sub(r"\1***@\2", text)

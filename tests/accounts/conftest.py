@@ -1,12 +1,10 @@
-"""Helpers for the password tests: clean abuse counters, forms sent as a browser would."""
+"""Fixtures for the account tests: clean abuse counters, forms sent as a browser would."""
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-RESET_URL = "/auth/password_reset/"
-DONE_URL = "/auth/password_reset/done/"
-NEW_PASSWORD = "a-brand-new-passphrase-42"
+from tests.support.passwords import NEW_PASSWORD, RESET_URL
 
 
 @pytest.fixture(autouse=True)
@@ -41,10 +39,3 @@ def set_new_password(client, django_capture_on_commit_callbacks):
             )
 
     return follow
-
-
-def logs_in(browser, username: str, password: str) -> bool:
-    """Log in through the login page, as a person would (django-axes watches every attempt;
-    Client.login() would call authenticate() without a request, which it refuses)."""
-    response = browser.post("/auth/login/", {"username": username, "password": password})
-    return response.status_code == 302

@@ -9,22 +9,21 @@ import json
 import os
 import re
 import secrets
-import subprocess
 import sys
-import time
 import urllib.parse
 from http.cookies import SimpleCookie
 
 import pytest
-from django.conf import settings
 
-from tests.ports import free_port
-from tests.settings.prod_env import SITE_HOST, manage, prod_env
-
+from tests.support.environments import SITE_HOST, prod_env
+from tests.support.ports import free_port
+from tests.support.processes import Process, manage, wait_for_http
 
 PASSWORD = "correct-horse-battery-staple"
 ATTACKER = "203.0.113.66"
 OWNER = "198.51.100.2"
+pytestmark = pytest.mark.slow
+
 LIMITS = {
     "LOGIN_LIMIT_PER_PAIR": "3",
     "LOGIN_LIMIT_PER_IP": "8",
@@ -76,30 +75,20 @@ def site(tmp_path_factory):
     )
     assert result.returncode == 0, result.stderr
     port = free_port()
-    log = (tmp_path / "gunicorn.log").open("w+")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "settings.wsgi", "--bind", f"127.0.0.1:{port}"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+    bind = f"127.0.0.1:{port}"
+    gunicorn = Process(
+        [sys.executable, "-m", "gunicorn", "settings.wsgi", "--bind", bind],
+        env,
+        tmp_path / "gunicorn.log",
+        group=True,
     )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if Browser(port, "127.0.0.1").request("GET", "/healthz")[0] == 200:
-                break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            log.seek(0)
-            pytest.fail(f"gunicorn did not start:\n{log.read()}")
-        time.sleep(0.2)
+    try:
+        wait_for_http(f"http://{bind}/healthz", [gunicorn])
+    except RuntimeError as error:
+        gunicorn.stop()
+        pytest.fail(f"gunicorn did not start: {error}")
     yield port, env
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    gunicorn.stop()
     if drop is not None:
         drop()
 
@@ -172,7 +161,7 @@ def test_spellings_are_counted_together_across_processes(site):
 
 
 def test_a_flood_of_random_keys_leaves_the_counters_intact(site):
-    port, env = site
+    port, _ = site
     locked, signups = "203.0.113.88", "203.0.113.89"
     for _ in range(3):
         Browser(port, locked).log_in("owner", "wrong")

@@ -95,7 +95,9 @@ def test_the_admin_login_is_limited_and_shares_the_counter(client, limits):
 def test_a_forwarded_for_header_cannot_dodge_the_limit(client, limits, user):
     for n in range(3):
         log_in(client, user.username, "wrong", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
-    assert log_in(client, user.username, PASSWORD, HTTP_X_FORWARDED_FOR="192.0.2.9").status_code == 429
+    assert (
+        log_in(client, user.username, PASSWORD, HTTP_X_FORWARDED_FOR="192.0.2.9").status_code == 429
+    )
 
 
 def test_behind_a_trusted_proxy_the_client_is_counted(client, limits, user):

@@ -6,9 +6,9 @@ from django.core import checks
 from django.test import RequestFactory
 
 from accounts.checks import check_limits_cache
-from settings.proxies import client_ip
-from tests.accounts.conftest import DONE_URL
+from core.client_ip import client_ip
 from tests.factories import UserFactory
+from tests.support.passwords import DONE_URL
 
 pytestmark = pytest.mark.django_db
 

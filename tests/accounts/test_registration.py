@@ -10,9 +10,10 @@ from django.test import Client
 from django.utils.crypto import get_random_string
 
 from accounts.signals import admin_password_changed, ip_limit_passed
-from tests.accounts.conftest import logs_in
-from tests.conftest import link_in
 from tests.factories import PASSWORD, UserFactory
+from tests.support.mail import confirmation_link_in, link_in
+from tests.support.passwords import logs_in
+from tests.support.texts import CONFIRM_SUBJECT
 
 URL = "/auth/registration/"
 DONE_URL = "/auth/registration/done/"
@@ -47,11 +48,8 @@ def signs_up(client, django_capture_on_commit_callbacks):
 
 
 def confirmation_link(message) -> str:
-    text = message.body
-    html = message.alternatives[0][0]
-    [link] = set(re.findall(r"http://birthday\.test(/auth/confirm/[^/\s]+/)", text))
-    assert f'href="http://birthday.test{link}"' in html
-    return link
+    """The link's path, for the test client."""
+    return confirmation_link_in(message).removeprefix("http://birthday.test")
 
 
 def test_sign_up_sends_a_link_and_the_account_waits_for_it(client, signs_up, mailoutbox):
@@ -64,7 +62,7 @@ def test_sign_up_sends_a_link_and_the_account_waits_for_it(client, signs_up, mai
 
     [message] = mailoutbox
     assert message.to == ["newcomer@example.com"]
-    assert message.subject == "Подтвердите адрес электронной почты на сайте «День рождения»"
+    assert message.subject == CONFIRM_SUBJECT
     link = confirmation_link(message)
     assert NEW_PASSWORD not in message.body
 
@@ -97,7 +95,10 @@ def test_a_new_and_a_taken_address_get_the_same_answer(signs_up, mailoutbox):
     confirmation, notice = mailoutbox
     assert confirmation.to == ["fresh@example.com"]
     assert notice.to == [owner.email]
-    assert notice.subject == "Кто-то пытался зарегистрироваться на сайте «День рождения» с вашим адресом"
+    assert (
+        notice.subject
+        == "Кто-то пытался зарегистрироваться на сайте «День рождения» с вашим адресом"
+    )
     assert owner.username in notice.body
     assert "http://birthday.test/auth/login/" in notice.body
     assert "http://birthday.test/auth/password_reset/" in notice.body
@@ -156,8 +157,7 @@ def test_sign_ups_per_ip_are_limited_and_reported_once(settings, signs_up):
     ip_limit_passed.connect(receiver := lambda sender, signal, **kw: events.append(kw))
     try:
         statuses = [
-            signs_up(username=f"u{n}", email=f"u{n}@example.com", ip="203.0.113.5")
-            .status_code
+            signs_up(username=f"u{n}", email=f"u{n}@example.com", ip="203.0.113.5").status_code
             for n in range(4)
         ]
     finally:
@@ -201,7 +201,9 @@ def test_a_link_expires_after_three_days(client, signs_up, mailoutbox, monkeypat
     three_days_and_a_minute_ago = signing.b62_encode(
         signing.b62_decode(three_days_and_a_minute_ago) - (3 * 24 * 3600 + 60)
     )
-    monkeypatch.setattr(signing.TimestampSigner, "timestamp", lambda self: three_days_and_a_minute_ago)
+    monkeypatch.setattr(
+        signing.TimestampSigner, "timestamp", lambda self: three_days_and_a_minute_ago
+    )
     signs_up()
     monkeypatch.undo()
     link = confirmation_link(mailoutbox[0])
@@ -213,9 +215,7 @@ def test_a_link_expires_after_three_days(client, signs_up, mailoutbox, monkeypat
 
 def test_an_expired_sign_up_frees_its_name_and_address(signs_up):
     signs_up()
-    get_user_model().objects.filter(username="newcomer").update(
-        date_joined="2020-01-01T00:00:00Z"
-    )
+    get_user_model().objects.filter(username="newcomer").update(date_joined="2020-01-01T00:00:00Z")
     response = signs_up(email="newcomer@example.com")
     assert response.status_code == 302
     assert get_user_model().objects.get(username="newcomer").date_joined.year > 2020
@@ -252,7 +252,11 @@ def test_an_admin_password_change_is_a_security_event(django_capture_on_commit_c
     finally:
         admin_password_changed.disconnect(receiver)
     assert events == [
-        {"user_id": admin.pk, "username": admin.username, "email": f"{admin.username[0]}***@example.com"}
+        {
+            "user_id": admin.pk,
+            "username": admin.username,
+            "email": f"{admin.username[0]}***@example.com",
+        }
     ]
 
 

@@ -7,15 +7,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.support.mail import Inbox, confirmation_link_in
+from tests.support.texts import CONFIRM_SUBJECT, DELETED, SAVED
+
 from .a11y import assert_accessible
-from .conftest import PASSWORD
-from .mail import Inbox, link_in, text_of
 from .server import LiveSite
-from .steps import fill_birthday_form, png
+from .steps import PASSWORD, fill_birthday_form, png
 
-pytestmark = pytest.mark.browser
-
-CONFIRM_SUBJECT = "Подтвердите адрес электронной почты на сайте «День рождения»"
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture
@@ -47,7 +46,7 @@ def test_sign_up_add_edit_congratulate_and_delete(
     assert_accessible(page)
 
     email = inbox.wait_for("newcomer@example.com", CONFIRM_SUBJECT)
-    page.goto(link_in(text_of(email), f"{live_site.url}/auth/confirm/"))
+    page.goto(confirmation_link_in(email, live_site.url))
     assert_accessible(page)
     page.get_by_role("button", name="Подтвердить адрес").click()
     expect(page.get_by_role("status")).to_contain_text("Адрес подтверждён")
@@ -96,7 +95,7 @@ def test_sign_up_add_edit_congratulate_and_delete(
     expect(page.get_by_label("Имя")).to_have_value("Мария")
     page.get_by_label("Фамилия").fill("Склодовская-Кюри")
     page.get_by_role("button", name="Сохранить").click()
-    expect(page.get_by_role("status")).to_have_text("Изменения сохранены.")
+    expect(page.get_by_role("status")).to_have_text(SAVED)
     expect(page.get_by_role("heading", level=1)).to_have_text("Мария Склодовская-Кюри")
 
     # Congratulate.
@@ -111,6 +110,6 @@ def test_sign_up_add_edit_congratulate_and_delete(
     expect(page.get_by_role("heading", level=1)).to_have_text("Удалить день рождения")
     assert_accessible(page)
     page.get_by_role("button", name="Удалить").click()
-    expect(page.get_by_role("status")).to_have_text("День рождения удалён.")
+    expect(page.get_by_role("status")).to_have_text(DELETED)
     expect(page.get_by_text("Мария Склодовская-Кюри")).to_have_count(0)
     assert page.goto(detail_url).status == 404

@@ -5,14 +5,14 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.support.mail import Inbox, confirmation_link_in
+from tests.support.texts import CONFIRM_SUBJECT
+
 from .a11y import assert_accessible
-from .conftest import PASSWORD
-from .mail import Inbox, link_in, text_of
 from .server import LiveSite
+from .steps import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-CONFIRM_SUBJECT = "Подтвердите адрес электронной почты на сайте «День рождения»"
 
 
 def sign_up(page: Page, username: str, address: str) -> None:
@@ -43,7 +43,7 @@ def test_unconfirmed_login_offers_a_new_link_that_works(
     expect(page.get_by_role("heading", level=1)).to_have_text("Проверьте почту")
 
     second = inbox.wait_for("latecomer@example.com", CONFIRM_SUBJECT)
-    link = link_in(text_of(second), f"{live_site.url}/auth/confirm/")
+    link = confirmation_link_in(second, live_site.url)
     page.goto(link)
     page.get_by_role("button", name="Подтвердить адрес").click()
     expect(page.get_by_role("status")).to_contain_text("Адрес подтверждён")
@@ -52,7 +52,7 @@ def test_unconfirmed_login_offers_a_new_link_that_works(
     expect(page.get_by_role("button", name="Выйти")).to_be_visible()
 
     # Both links are spent once the address is confirmed.
-    for spent in (link, link_in(text_of(first), f"{live_site.url}/auth/confirm/")):
+    for spent in (link, confirmation_link_in(first, live_site.url)):
         page.goto(spent)
         expect(page.locator("main")).to_contain_text("Эта ссылка недействительна")
     assert_accessible(page)

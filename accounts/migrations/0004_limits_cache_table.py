@@ -10,6 +10,6 @@ def create_cache_tables(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0002_email_confirmed")]
+    dependencies = [("accounts", "0003_email_confirmed")]
 
     operations = [migrations.RunPython(create_cache_tables, migrations.RunPython.noop)]

@@ -4,8 +4,8 @@ import pytest
 from django.db import connections
 from django.db.utils import load_backend
 
-from settings import health
-from tests.ports import free_port
+from core import health
+from tests.support.ports import free_port
 
 
 @pytest.fixture
