@@ -49,9 +49,7 @@ def test_no_secret_is_ever_logged(
     confirm_path = confirm_link.removeprefix(django_settings.SITE_URL)
     assert post(browser, confirm_path, {}).status_code == 302
     mailoutbox.clear()
-    logged_in = post(
-        browser, "/auth/login/", {"username": "zelda", "password": SIGN_UP_PASSWORD}
-    )
+    logged_in = post(browser, "/auth/login/", {"username": "zelda", "password": SIGN_UP_PASSWORD})
     assert logged_in.status_code == 302
     refused = post(
         browser,
