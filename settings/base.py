@@ -93,7 +93,7 @@ AUTH_USER_MODEL = "accounts.User"
 # every login path (ours, the admin's, any authenticate() call). Then the model backend, which
 # lets in only accounts whose address is confirmed.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.LoginLimitBackend",
     "accounts.backends.ConfirmedAccountBackend",
 ]
 

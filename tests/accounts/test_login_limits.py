@@ -148,3 +148,12 @@ def test_locking_sends_one_security_event(client, limits, user):
     assert event["ip"] == ATTACKER
     assert event["failures"] == 3
     assert PASSWORD not in str(event)
+
+
+def test_authenticate_without_a_request_is_not_counted(user):
+    """A shell or the test client's login(): no client to count, nothing to refuse."""
+    from django.contrib.auth import authenticate
+
+    assert authenticate(username=user.username, password="wrong") is None
+    assert authenticate(username=user.username, password=PASSWORD) == user
+    assert not AccessAttempt.objects.exists()
