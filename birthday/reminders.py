@@ -90,7 +90,10 @@ def due_batches(
     now: dt.datetime, *, ignore_hour: bool = False, batch_size: int = BATCH_SIZE
 ) -> Iterator[list[tuple[object, list[Reminder]]]]:
     """For each batch of accounts (by id): (user, reminders) of those with reminders due."""
-    users = get_user_model()._default_manager.filter(is_active=True, reminders_enabled=True)
+    # Never to an address its owner has not confirmed (an account made by signing up).
+    users = get_user_model()._default_manager.filter(
+        is_active=True, email_confirmed=True, reminders_enabled=True
+    )
     last_pk = 0
     while batch := list(users.filter(pk__gt=last_pk).order_by("pk")[:batch_size]):
         last_pk = batch[-1].pk
