@@ -172,3 +172,11 @@ def test_an_alert_of_a_kind_no_longer_registered_does_not_block_the_outbox(parce
 
     assert [m.subject for m in mail.outbox] == ["Parcel RU-1 arrived"]
     assert not Alert.objects.filter(fanned_out_at__isnull=True).exists()
+
+
+def test_only_kinds_for_subscribers_can_be_subscribed_to_in_the_admin(
+    admin_client, parcel, user_note
+):
+    page = admin_client.get(reverse("admin:alerts_alertrecipient_add")).content.decode()
+    assert "Parcel arrived" in page
+    assert "Note for a user" not in page
