@@ -19,7 +19,7 @@ import structlog
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
 from . import kinds
@@ -44,23 +44,33 @@ class FanOutResult:
 
 
 def fan_out(*, now: dt.datetime | None = None) -> FanOutResult:
-    """Fan out every alert waiting in the outbox, a batch per transaction."""
+    """Fan out the alerts waiting in the outbox when the pass began, a batch per transaction.
+
+    Alerts recorded meanwhile wait for the next pass (each queued one), so that a storm of new
+    events never keeps a pass from sending.
+    """
     total = FanOutResult()
-    while True:
-        result = fan_out_batch(now=now)
+    waiting = Alert.objects.filter(fanned_out_at__isnull=True)
+    last = waiting.aggregate(last=Max("pk"))["last"]
+    while last is not None:
+        result = fan_out_batch(now=now, up_to=last)
         if not result.alerts:
-            return total
+            break
         total.merge(result)
+    return total
 
 
-def fan_out_batch(*, now: dt.datetime | None = None) -> FanOutResult:
-    """Fan out up to ALERTS_BATCH_SIZE waiting alerts, oldest first, in one transaction.
+def fan_out_batch(*, now: dt.datetime | None = None, up_to: int | None = None) -> FanOutResult:
+    """Fan out up to ALERTS_BATCH_SIZE waiting alerts (ids up to `up_to`), oldest first, in one
+    transaction.
 
     Each alert counts in the throttle window of the moment it occurred, however late the pass.
     """
     result = FanOutResult()
     with transaction.atomic():
         waiting = Alert.objects.filter(fanned_out_at__isnull=True).order_by("pk")
+        if up_to is not None:
+            waiting = waiting.filter(pk__lte=up_to)
         if connection.features.has_select_for_update_skip_locked:
             waiting = waiting.select_for_update(skip_locked=True)
         alerts = list(waiting[: settings.ALERTS_BATCH_SIZE].prefetch_related("addressed_to"))
