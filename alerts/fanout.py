@@ -137,8 +137,11 @@ def user_recipient(user_id) -> AlertRecipient | None:
     """The recipient row of an active user with an address, made on first use, email in sync.
 
     An admin-managed recipient with the same address (and no user yet) becomes the user's: one
-    address, one row, one throttle. Returns None for an unknown or inactive user.
+    address, one row, one throttle. A new address starts afresh: a row deactivated for a bounce
+    of the old one is active again. Returns None for an unknown or inactive user.
     """
+    if not isinstance(user_id, int) or isinstance(user_id, bool):
+        return None
     user = get_user_model()._default_manager.filter(pk=user_id, is_active=True).first()
     email = getattr(user, "email", "") if user is not None else ""
     if not email:
@@ -150,9 +153,12 @@ def user_recipient(user_id) -> AlertRecipient | None:
         return AlertRecipient.objects.create(user=user, email=email, name=user.get_username())
     if recipient.user_id == user.pk and recipient.email == email:
         return recipient
+    changes = {"user": user, "email": email}
+    if recipient.email.lower() != email.lower():
+        changes.update(is_active=True, deactivated_at=None, deactivation_reason="")
     try:
         with transaction.atomic():
-            AlertRecipient.objects.filter(pk=recipient.pk).update(user=user, email=email)
+            AlertRecipient.objects.filter(pk=recipient.pk).update(**changes)
     except IntegrityError:
         # The user's new address belongs to another recipient row: keep the old one for now.
         logger.warning("alert_recipient_address_taken", recipient_id=recipient.pk, user_id=user.pk)

@@ -147,6 +147,7 @@ def test_an_event_user_recipient_follows_the_users_address_and_activity(user_not
     record_event(user_note.name, {"user_id": user.pk, "note": "first"})
     run_send(None)
 
+    AlertRecipient.objects.filter(user=user).deactivate("The address bounced.")
     user.email = "new@example.com"
     user.save()
     record_event(user_note.name, {"user_id": user.pk, "note": "second"})
@@ -154,11 +155,13 @@ def test_an_event_user_recipient_follows_the_users_address_and_activity(user_not
 
     assert [m.to for m in mail.outbox] == [["old@example.com"], ["new@example.com"]]
     assert AlertRecipient.objects.filter(user=user).count() == 1
+    assert AlertRecipient.objects.get(user=user).is_active  # a new address starts afresh
 
     user.is_active = False
     user.save()
     record_event(user_note.name, {"user_id": user.pk, "note": "third"})
     record_event(user_note.name, {"user_id": None, "note": "nobody"})
+    record_event(user_note.name, {"user_id": "1; DROP TABLE", "note": "garbage"})
     run_send(None)
     assert len(mail.outbox) == 2
     assert not Alert.objects.filter(fanned_out_at__isnull=True).exists()
