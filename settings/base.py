@@ -189,6 +189,8 @@ ALERTS_MAX_ATTEMPTS = env.int("ALERTS_MAX_ATTEMPTS", default=8)
 # A worker's claim on a batch expires after this many seconds (a killed worker's batch is resent).
 ALERTS_CLAIM_TIMEOUT = env.int("ALERTS_CLAIM_TIMEOUT", default=300)
 ALERTS_BATCH_SIZE = env.int("ALERTS_BATCH_SIZE", default=50)
+# The longest silence an admin may set, in days from now (README "Silences").
+ALERTS_SILENCE_MAX_DAYS = env.int("ALERTS_SILENCE_MAX_DAYS", default=30)
 
 # Account email (accounts/retry.py, README "Password reset and login limits"): a transient
 # error is retried up to this many attempts in all; a reset link is never tried later than
