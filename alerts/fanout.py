@@ -150,7 +150,13 @@ def user_recipient(user_id) -> AlertRecipient | None:
     if recipient is None:
         recipient = AlertRecipient.objects.filter(email__iexact=email, user__isnull=True).first()
     if recipient is None:
-        return AlertRecipient.objects.create(user=user, email=email, name=user.get_username())
+        try:
+            with transaction.atomic():
+                return AlertRecipient.objects.create(
+                    user=user, email=email, name=user.get_username()
+                )
+        except IntegrityError:  # another worker made it in the meantime
+            return AlertRecipient.objects.filter(user=user).first()
     if recipient.user_id == user.pk and recipient.email == email:
         return recipient
     changes = {"user": user, "email": email}
