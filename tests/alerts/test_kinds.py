@@ -183,3 +183,24 @@ def test_only_kinds_for_subscribers_can_be_subscribed_to_in_the_admin(
     page = admin_client.get(reverse("admin:alerts_alertrecipient_add")).content.decode()
     assert "Parcel arrived" in page
     assert "Note for a user" not in page
+
+
+def test_a_test_alert_of_a_users_kind_goes_to_a_selected_users_row_only(
+    admin_client, user_note, no_default_recipient, django_capture_on_commit_callbacks
+):
+    user = UserFactory(email="ann@example.com")
+    record_event(user_note.name, {"user_id": user.pk, "note": "real"})
+    run_send(None)
+    users_row = AlertRecipient.objects.get(user=user)
+    admins_row = AlertRecipientFactory(email="ops@acme.not", kinds=[])
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:alerts_alertrecipient_changelist"),
+            {"action": "send_test_alert", "_selected_action": [users_row.pk, admins_row.pk]},
+        )
+
+    [message] = mail.outbox
+    assert message.to == ["ann@example.com"]
+    assert message.body.strip() == "Note: sample"
