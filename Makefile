@@ -23,7 +23,10 @@ run: $(INSTALLED)
 	$(PY) manage.py load_demo_data
 	@echo "Birthday runs at http://127.0.0.1:8000 (mail goes to sent_emails/). Ctrl+C stops it."
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(PY) manage.py db_worker --interval 0.5 & \
+	  while true; do \
+	    $(PY) manage.py db_worker --interval 0.5; \
+	    echo "make run: the task worker exited ($$?); starting it again in 2 s" >&2; sleep 2; \
+	  done & \
 	  $(PY) manage.py runserver 127.0.0.1:8000
 
 worker: $(INSTALLED)

@@ -1,5 +1,9 @@
 """The alerts figures in `/healthz`: how much email waits, and for how long the oldest has.
 
+Due deliveries (pending, their time come) also tell /healthz that a worker is needed now: with
+none seen for HEALTH_WORKER_STALE_SECONDS it answers 503 `worker`. The figures below are for the
+operator only (`Authorization: Bearer $METRICS_TOKEN`).
+
 "Pending" is every delivery not yet sent: `pending` (due now, or backing off after a transport
 error, or a digest waiting for its window to close) and `sending` (claimed by a worker). Not-due
 ones count too, because a backlog that only grows while the mail server is down is exactly what
@@ -11,11 +15,12 @@ its window) plus a few seconds. Counts and seconds only: no address, no content.
 from django.db.models import Count, Min
 from django.utils import timezone
 
-from core.health import register_probe
+from core.health import register_due_work, register_probe
 
 from .models import Delivery
 
-UNSENT = (Delivery.Status.PENDING, Delivery.Status.SENDING)
+Status = Delivery.Status
+UNSENT = (Status.PENDING, Status.SENDING)
 
 
 def backlog() -> dict[str, int | None]:
@@ -28,6 +33,13 @@ def backlog() -> dict[str, int | None]:
     return {"pending": figures["pending"], "oldest_pending_seconds": age}
 
 
+def has_due() -> bool:
+    """Deliveries a worker should be sending now."""
+    due = Delivery.objects.filter(status=Status.PENDING, next_attempt_at__lte=timezone.now())
+    return due.exists()
+
+
 def register() -> None:
     """Called from AlertsConfig.ready()."""
     register_probe("alerts", backlog)
+    register_due_work("alerts", has_due)

@@ -31,9 +31,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Before django_tasks_db: core's `db_worker` (survives database errors, beats) wins.
+    "core",
     "django_tasks_db",
     "anymail",
-    "core",
     "django_structlog",
     "birthday",
     "alerts",
@@ -186,6 +187,15 @@ ALERTS_RETRY_MAX_DELAY = env.int("ALERTS_RETRY_MAX_DELAY", default=1920)
 # A worker's claim on a batch expires after this many seconds (a killed worker's batch is resent).
 ALERTS_CLAIM_TIMEOUT = env.int("ALERTS_CLAIM_TIMEOUT", default=300)
 ALERTS_BATCH_SIZE = env.int("ALERTS_BATCH_SIZE", default=50)
+
+# Operations (README "Deploying"): /healthz says `worker` once deliveries or tasks are due and
+# no worker has beaten for this long; /healthz details and /metrics need this bearer token.
+HEALTH_WORKER_STALE_SECONDS = env.int("HEALTH_WORKER_STALE_SECONDS", default=60)
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Failover mailers (EMAIL_BACKEND=postmark,mailgun,smtp): a backend failing this many times in a
+# row is skipped by every process for this many seconds, then tried again.
+EMAIL_FAILOVER_THRESHOLD = env.int("EMAIL_FAILOVER_THRESHOLD", default=5)
+EMAIL_FAILOVER_COOLDOWN = env.int("EMAIL_FAILOVER_COOLDOWN", default=60)
 
 # Account email (accounts/retry.py, README "Password reset and login limits"): a transport
 # error is retried after 30 s, then 60 s, ... (doubling, at most 10 minutes apart) up to this
