@@ -16,9 +16,12 @@ from dataclasses import dataclass, field
 import structlog
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+
+from core.failover import sent_by
 
 from .models import Delivery
 from .rendering import build_message
@@ -81,7 +84,7 @@ def send_claimed(token: str, deliveries: list[Delivery], *, now: dt.datetime) ->
                 except Exception as error:
                     _record_failure(token, delivery, error, now, result)
                 else:
-                    _record_success(token, delivery, provider_message_id(message), result)
+                    _record_success(token, delivery, message, mail_connection, result)
                 done += 1
     except Exception as error:
         # The connection could not be opened (or broke on closing): nothing left went out.
@@ -155,14 +158,21 @@ def provider_message_id(message: EmailMessage) -> str:
     return message_id if isinstance(message_id, str) else ""
 
 
-def _record_success(token: str, delivery: Delivery, provider_id: str, result: BatchResult) -> None:
+def _record_success(
+    token: str,
+    delivery: Delivery,
+    message: EmailMessage,
+    mail_connection: BaseEmailBackend,
+    result: BatchResult,
+) -> None:
     Delivery.objects.filter(pk=delivery.pk, claimed_by=token).update(
         status=Status.SENT,
         sent_at=timezone.now(),
         claimed_by="",
         claimed_at=None,
         last_error="",
-        provider_message_id=provider_id[:255],
+        provider_message_id=provider_message_id(message)[:255],
+        backend=sent_by(message, mail_connection)[:64],
     )
     result.sent.append(delivery.pk)
     if delivery.is_digest:

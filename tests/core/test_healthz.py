@@ -52,7 +52,10 @@ def read_only_database():
     if current.vendor == "sqlite":
         changes = {"NAME": f"file:{current.settings_dict['NAME']}?mode=ro"}
     else:
-        options = {**current.settings_dict["OPTIONS"], "options": "-c default_transaction_read_only=on"}
+        options = {
+            **current.settings_dict["OPTIONS"],
+            "options": "-c default_transaction_read_only=on",
+        }
         changes = {"OPTIONS": options}
     original, read_only = swap_default_connection(**changes)
     yield read_only
