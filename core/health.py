@@ -37,6 +37,7 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from .bearer import is_operator
+from .metrics import METRICS_PATH, metrics
 from .models import WorkerHeartbeat
 
 logger = structlog.get_logger(__name__)
@@ -164,7 +165,9 @@ def _seconds(delta: dt.timedelta) -> int:
 
 
 class HealthCheckMiddleware:
-    """Answers HEALTHZ_PATH itself, before host validation, HTTPS redirect and request logging."""
+    """Answers /healthz and /metrics itself, before host validation, HTTPS redirect and request
+    logging: probes and scrapers address the machine by IP and poll every few seconds.
+    While METRICS_TOKEN is unset, /metrics goes on to the URLs, where it does not exist (404)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -172,4 +175,6 @@ class HealthCheckMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path_info == HEALTHZ_PATH:
             return healthz(request)
+        if request.path_info == METRICS_PATH and settings.METRICS_TOKEN:
+            return metrics(request)
         return self.get_response(request)
