@@ -83,7 +83,8 @@ def _event_to_sent(names: list[str]) -> HistogramMetricFamily:
         figures = [individual.get(kind), folded.get(kind)]
         figures = [row for row in figures if row is not None]
         buckets = [
-            (str(float(bound)), sum(row[f"le_{i}"] for row in figures)) for i, bound in enumerate(BUCKETS)
+            (str(float(bound)), sum(row[f"le_{i}"] for row in figures))
+            for i, bound in enumerate(BUCKETS)
         ]
         count = sum(row["count"] for row in figures)
         total = sum((_seconds(row["total"]) for row in figures), 0.0)

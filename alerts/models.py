@@ -75,6 +75,10 @@ class Alert(models.Model):
     occurred_at = models.DateTimeField(_("occurred at"), db_index=True)
     payload = models.JSONField(_("payload"), default=dict)
     is_test = models.BooleanField(_("test"), default=False)
+    # Set by `alerts_replay` from the log line it came from: the same line never records twice.
+    replay_key = models.CharField(
+        _("replayed from log"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("alert")
