@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core import health
 from core.models import WorkerHeartbeat
-from tests.ports import free_port
+from tests.support.ports import free_port
 
 TOKEN = "operator-token-for-tests"
 

@@ -18,8 +18,8 @@ from core.checks import check_mailers
 from core.failover import AllBackendsUnavailable
 from core.models import MailBackendState, MailFailover
 from settings.mailers import build_anymail, build_mailers
-from tests.conftest import make_env
-from tests.provider_api import serve_provider_api
+from tests.support.environments import make_env
+from tests.support.provider_api import serve_provider_api
 
 pytestmark = pytest.mark.django_db
 
