@@ -124,7 +124,7 @@ def test_503_database_when_it_is_unreachable(client, unreachable_database):
     assert response.json() == {"status": "database"}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_503_database_when_it_answers_but_cannot_be_written(client, read_only_database):
     with read_only_database.cursor() as cursor:  # it does answer
         cursor.execute("SELECT 1")
