@@ -1,15 +1,17 @@
 """The alerts figures in `/healthz`: how much email waits, and for how long the oldest has.
 
-Due deliveries (pending, their time come) also tell /healthz that a worker is needed now: with
-none seen for HEALTH_WORKER_STALE_SECONDS it answers 503 `worker`. The figures below are for the
-operator only (`Authorization: Bearer $METRICS_TOKEN`).
+Due deliveries (pending, their time come) and alerts in the outbox (not yet fanned out) also
+tell /healthz that a worker is needed now: with none seen for HEALTH_WORKER_STALE_SECONDS it
+answers 503 `worker`. The figures below are for the operator only (`Authorization: Bearer
+$METRICS_TOKEN`).
 
 "Pending" is every delivery not yet sent: `pending` (due now, or backing off after a transport
 error, or a digest waiting for its window to close) and `sending` (claimed by a worker). Not-due
 ones count too, because a backlog that only grows while the mail server is down is exactly what
 an operator must see. The age is measured from the delivery's creation, so it keeps growing
 through retries; in normal operation it stays below `ALERTS_THROTTLE_WINDOW` (a digest waits for
-its window) plus a few seconds. Counts and seconds only: no address, no content.
+its window) plus a few seconds. `outbox` counts the alerts recorded but not yet fanned out into
+deliveries: it stays near 0 while a worker runs. Counts and seconds only: no address, no content.
 """
 
 from django.db.models import Count, Min
@@ -17,26 +19,27 @@ from django.utils import timezone
 
 from core.health import register_due_work, register_probe
 
-from .models import Delivery
+from .models import Alert, Delivery
 
 Status = Delivery.Status
 UNSENT = (Status.PENDING, Status.SENDING)
 
 
 def backlog() -> dict[str, int | None]:
-    """`{"pending": n, "oldest_pending_seconds": s}` (`None` when nothing waits)."""
+    """`{"pending": n, "oldest_pending_seconds": s, "outbox": m}` (`s` None when nothing waits)."""
     figures = Delivery.objects.filter(status__in=UNSENT).aggregate(
         pending=Count("pk"), oldest=Min("created_at")
     )
     oldest = figures["oldest"]
     age = None if oldest is None else max(int((timezone.now() - oldest).total_seconds()), 0)
-    return {"pending": figures["pending"], "oldest_pending_seconds": age}
+    outbox = Alert.objects.filter(fanned_out_at__isnull=True).count()
+    return {"pending": figures["pending"], "oldest_pending_seconds": age, "outbox": outbox}
 
 
 def has_due() -> bool:
-    """Deliveries a worker should be sending now."""
+    """Work for a worker now: deliveries due, or alerts waiting to be fanned out."""
     due = Delivery.objects.filter(status=Status.PENDING, next_attempt_at__lte=timezone.now())
-    return due.exists()
+    return due.exists() or Alert.objects.filter(fanned_out_at__isnull=True).exists()
 
 
 def register() -> None:

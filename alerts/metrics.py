@@ -63,6 +63,11 @@ def collect() -> Iterable[Metric]:
         "Age of the oldest delivery not yet sent; 0 when none waits.",
         value=waiting["oldest_pending_seconds"] or 0,
     )
+    yield GaugeMetricFamily(
+        "birthday_alert_outbox",
+        "Alerts recorded but not yet fanned out into deliveries (near 0 while a worker runs).",
+        value=waiting["outbox"],
+    )
     yield _event_to_sent(names)
 
 

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import structlog
-from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
+from anymail.exceptions import AnymailAPIError
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
@@ -31,6 +31,7 @@ from django.utils.module_loading import import_string
 
 from . import breaker
 from .mail_backends import BACKENDS
+from .retry import is_transient
 
 logger = structlog.get_logger(__name__)
 
@@ -41,20 +42,6 @@ class AllBackendsUnavailable(ConnectionError):
     """Every backend of the list failed or is skipped by its breaker: try again later."""
 
 
-def is_transient(error: BaseException) -> bool:
-    """Might the same send work a moment later? (To be core.retry.is_transient: one policy.)"""
-    if isinstance(error, AnymailRecipientsRefused):
-        return False
-    if isinstance(error, AnymailAPIError):
-        status = getattr(error, "status_code", None)
-        return status is None or status >= 500 or status in (408, 429)
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(400 <= code < 500 for code, _ in error.recipients.values())
-    if isinstance(error, smtplib.SMTPResponseException):
-        return 400 <= error.smtp_code < 500
-    return isinstance(error, OSError)  # SMTPServerDisconnected, refused, reset, timeouts, DNS
-
-
 def is_backend_fault(error: BaseException) -> bool:
     """The backend, not the message: its credentials or the server's greeting were refused."""
     if isinstance(error, (smtplib.SMTPAuthenticationError, smtplib.SMTPConnectError)):
@@ -63,6 +50,7 @@ def is_backend_fault(error: BaseException) -> bool:
 
 
 def fails_over(error: BaseException) -> bool:
+    """The retry policy's transient errors (core.retry), and the backend's own faults."""
     return is_transient(error) or is_backend_fault(error)
 
 

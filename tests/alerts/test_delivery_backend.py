@@ -5,10 +5,10 @@ import pytest
 from alerts import kinds
 from alerts.delivery import send_due
 from alerts.models import Delivery
-from alerts.recording import record_event
 from settings.mailers import build_anymail, build_mailers
 from tests.support.environments import make_env
 from tests.support.moments import WINDOW_START
+from tests.support.pipeline import record
 
 pytestmark = pytest.mark.django_db
 BEATLES = kinds.BEATLES_NAME_REJECTED.name
@@ -16,7 +16,7 @@ PAYLOAD = {"first_name": "Ринго", "last_name": "Старр"}
 
 
 def test_a_plain_mailer_is_recorded_by_its_short_name():
-    alert = record_event(BEATLES, PAYLOAD, now=WINDOW_START)
+    alert = record(BEATLES, PAYLOAD, now=WINDOW_START)
     send_due(now=WINDOW_START)
     assert alert.deliveries.get().backend == "locmem"  # what the test runner installs
 
@@ -38,7 +38,7 @@ def test_the_failover_member_that_sent_it_is_recorded(
     settings.ANYMAIL = build_anymail(env)
     mail_http_server.status, mail_http_server.reply = 503, {"ErrorCode": 500, "Message": "down"}
 
-    alert = record_event(BEATLES, PAYLOAD, now=WINDOW_START)
+    alert = record(BEATLES, PAYLOAD, now=WINDOW_START)
     assert len(send_due(now=WINDOW_START).sent) == 1
 
     delivery = alert.deliveries.get()

@@ -9,9 +9,9 @@ from prometheus_client.parser import text_string_to_metric_families
 from alerts import kinds
 from alerts.delivery import send_due
 from alerts.models import Delivery
-from alerts.recording import record_event
 from core.breaker import record_failover, record_failure
 from core.models import WorkerHeartbeat
+from tests.support.pipeline import record
 
 TOKEN = "scrape-token-for-tests"
 BEATLES = kinds.BEATLES_NAME_REJECTED.name
@@ -63,7 +63,7 @@ def test_the_figures_move_as_deliveries_happen(client):
     assert before[("birthday_delivery_backlog", ())] == 0
 
     occurred = timezone.now() - dt.timedelta(seconds=3)
-    alert = record_event(BEATLES, PAYLOAD, now=occurred)
+    alert = record(BEATLES, PAYLOAD, now=occurred)
     Delivery.objects.filter(alert=alert).update(created_at=occurred)
     waiting = scrape(client)
     assert waiting[("birthday_alert_events_total", kind)] == 1
@@ -72,6 +72,7 @@ def test_the_figures_move_as_deliveries_happen(client):
 
     send_due()
     after = scrape(client)
+    assert after[("birthday_alert_outbox", ())] == 0
     sent = (("kind", BEATLES), ("status", "sent"))
     assert after[("birthday_deliveries_total", sent)] == 1
     assert after[("birthday_delivery_backlog", ())] == 0
@@ -85,7 +86,7 @@ def test_events_folded_into_a_digest_count_from_the_digest(client, settings):
     settings.ALERTS_THROTTLE = 1
     occurred = timezone.now() - dt.timedelta(seconds=2)
     for _ in range(3):
-        record_event(BEATLES, PAYLOAD, now=occurred)
+        record(BEATLES, PAYLOAD, now=occurred)
     digest = Delivery.objects.get(alert__isnull=True)
     Delivery.objects.filter(pk=digest.pk).update(next_attempt_at=occurred)
     send_due()
