@@ -15,9 +15,9 @@ from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
 from alerts import kinds
-from alerts.models import Alert, AlertRecipient, Delivery
-from alerts.recording import new_message_id, window_bounds
+from alerts.models import Alert, AlertRecipient, Delivery, new_message_id
 from alerts.tasks import send_deliveries
+from alerts.windows import window_bounds
 from tests.support.processes import wait_until
 from tests.support.provider_api import serve_provider_api
 from tests.support.workers import WorkerPool, pending_deliveries, worker_env
@@ -37,7 +37,9 @@ def more_deliveries(count: int) -> None:
     now = timezone.now()
     kind = kinds.BEATLES_NAME_REJECTED.name
     for i in range(count):
-        alert = Alert.objects.create(kind=kind, occurred_at=now, payload={"first_name": f"{i}"})
+        alert = Alert.objects.create(
+            kind=kind, occurred_at=now, fanned_out_at=now, payload={"first_name": f"{i}"}
+        )
         Delivery.objects.create(
             alert=alert,
             recipient=people[i % len(people)],
