@@ -14,6 +14,7 @@ class AlertsConfig(AppConfig):
         receivers.connect()
         checks.register(alert_checks.check_delivery_setting, "alerts")
         checks.register(alert_checks.check_throttle_window, "alerts")
+        checks.register(alert_checks.check_claim_timeout, "alerts")
         checks.register(alert_checks.check_recipients, checks.Tags.database)
         health.register()
         metrics.register()

@@ -71,6 +71,41 @@ def failover_mailers() -> dict[str, list[str]]:
     }
 
 
+# Backends that never wait on a server.
+_INSTANT = {"console", "dummy", "file", "locmem"}
+ANYMAIL_REQUESTS_TIMEOUT = 30.0  # Anymail's default for its HTTP providers
+
+
+def longest_send(config: dict[str, Any]) -> float | None:
+    """Seconds one message can wait on its servers: each backend's timeout (SMTP `timeout`,
+    Anymail's REQUESTS_TIMEOUT), added up down a failover list; None when one has no bound."""
+    members = (
+        config.get("OPTIONS", {}).get("backends") if config.get("BACKEND") == BACKEND_PATH else None
+    )
+    total = 0.0
+    for entry in members or [config]:
+        seconds = _longest_member_send(entry)
+        if seconds is None:
+            return None
+        total += seconds
+    return total
+
+
+def _longest_member_send(entry: dict[str, Any]) -> float | None:
+    path = entry.get("BACKEND", "")
+    options = entry.get("OPTIONS", {})
+    name = next((name for name, known in BACKENDS.items() if known == path), None)
+    if name in _INSTANT:
+        return 0.0
+    if name == "smtp":
+        return options.get("timeout")  # None: Python's default, no timeout at all
+    if path.startswith("anymail.") and name != "amazon_ses":  # the HTTP (requests) providers
+        shared = getattr(settings, "ANYMAIL", {}).get("REQUESTS_TIMEOUT", ANYMAIL_REQUESTS_TIMEOUT)
+        timeout = options.get("requests_timeout", shared)
+        return float(sum(timeout)) if isinstance(timeout, (list, tuple)) else float(timeout)
+    return None  # boto3's, a custom backend's: unknown
+
+
 def build_member(entry: dict[str, Any], alias: str | None) -> BaseEmailBackend:
     """One backend of the list, built as Django builds a mailer (its own validation runs)."""
     return import_string(entry["BACKEND"])(alias=alias, **entry.get("OPTIONS", {}))

@@ -99,6 +99,8 @@ def test_primary_down_every_alert_through_the_second_once(
                 ALERTS_ANYMAIL_POSTMARK_API_URL=postmark.url,
                 ALERTS_EMAIL_HOST="127.0.0.1",
                 ALERTS_EMAIL_PORT=str(smtp_server.port),
+                ALERTS_EMAIL_TIMEOUT="1",
+                ALERTS_ANYMAIL_REQUESTS_TIMEOUT="1",  # the claim (5 s) outlives two of 1 + 1 s
                 EMAIL_FAILOVER_THRESHOLD=str(THRESHOLD),
                 EMAIL_FAILOVER_COOLDOWN=str(COOLDOWN),
             ),
