@@ -1,5 +1,5 @@
 """System checks (`manage.py check`): the abuse limits must hold in every web process, through
-any flood, for their whole window."""
+any flood, for their whole window. Registered in AccountsConfig.ready()."""
 
 from django.conf import settings
 from django.core import checks
@@ -52,7 +52,6 @@ def limits_cache_problem() -> str | None:
     return None
 
 
-@checks.register(checks.Tags.security, checks.Tags.caches)
 def check_limits_cache(app_configs, **kwargs) -> list[checks.CheckMessage]:
     """Sign-up, reset, resend and password-change limits (django-ratelimit)."""
     if (problem := limits_cache_problem()) is None:
@@ -67,7 +66,6 @@ def check_limits_cache(app_configs, **kwargs) -> list[checks.CheckMessage]:
     ]
 
 
-@checks.register(checks.Tags.security)
 def check_login_limits(app_configs, **kwargs) -> list[checks.CheckMessage]:
     """Failed logins (django-axes) must be counted in its database table."""
     from axes.handlers.database import AxesDatabaseHandler

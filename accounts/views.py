@@ -2,7 +2,9 @@
 and logging.
 
 Log out and the "done" pages are Django's own views with our templates. Failed logins are
-limited by django-axes (`lockout`), every other form by `limits`.
+limited by django-axes (`lockout`), every other form by `limits`. Emails are queued once the
+transaction commits; a queue that refuses one is logged by Django and the page still answers
+(`robust=True`).
 """
 
 import datetime as dt
@@ -51,7 +53,7 @@ def too_many(view, message, **context) -> HttpResponse:
 
 
 def enqueue_on_commit(task, *args, **kwargs) -> None:
-    transaction.on_commit(partial(task.enqueue, *args, **kwargs))
+    transaction.on_commit(partial(task.enqueue, *args, **kwargs), robust=True)
 
 
 class PasswordChangedMixin:
