@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from . import delivery, kinds, silences, tasks
 from .models import Alert, AlertRecipient, Delivery, Silence, Subscription
+from .previews import alert_email
 from .recording import record_event, user_fields
 
 
@@ -145,11 +146,37 @@ class DeliveryInline(admin.TabularInline):
 
 @admin.register(Alert)
 class AlertAdmin(admin.ModelAdmin):
+    class Media:
+        css = {"all": ["alerts/admin.css"]}
+
     list_display = ["occurred_at", "kind", "summary", "is_test"]
     list_filter = ["kind", "occurred_at", "is_test"]
     date_hierarchy = "occurred_at"
-    fields = ["kind", "occurred_at", "payload", "is_test"]
+    fields = ["kind", "occurred_at", "payload", "is_test", "sent_email"]
+    readonly_fields = ["sent_email"]
     inlines = [DeliveryInline]
+
+    @admin.display(description=_("email sent"))
+    def sent_email(self, alert: Alert) -> str:
+        """The email as its delivery sent it: subject, HTML (sandboxed) and text."""
+        message, shown = alert_email(alert)
+        if shown is None:
+            note = _("No delivery: the email its recipients would get.")
+        elif shown.is_digest:
+            note = _("Sent inside this digest:")
+        else:
+            note = _("As sent to %(email)s:") % {"email": shown.recipient.email}
+        return format_html(
+            '<div class="alerts-preview"><p>{} {}</p><p class="preview-subject">{}</p>'
+            '<iframe sandbox="" src="{}" title="{}"></iframe><pre>{}</pre></div>',
+            note,
+            format_html('<a href="{}">{}</a>', shown.get_admin_path(), shown) if shown else "",
+            # escape(), not format_html's conditional escaping: the rendered text is "safe".
+            escape(message.subject),
+            reverse("alerts_admin:alert_email_html", args=[alert.pk]),
+            _("The HTML part of the email"),
+            escape(message.body),
+        )
 
     @admin.display(description=_("summary"))
     def summary(self, alert: Alert) -> str:

@@ -9,10 +9,11 @@ class AlertsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks as alert_checks
-        from . import health, receivers
+        from . import health, previews, receivers
 
         receivers.connect()
         checks.register(alert_checks.check_delivery_setting)
         checks.register(alert_checks.check_throttle_window)
         checks.register(alert_checks.check_recipients, checks.Tags.database)
         health.register()
+        previews.register()

@@ -13,8 +13,11 @@ from .recording import window_bounds
 TAG = "alerts"
 
 
-def build_message(delivery: Delivery) -> EmailMultiAlternatives:
-    """The multipart email of a delivery, with its stored Message-ID on every attempt."""
+def build_message(delivery: Delivery, *, language: str | None = None) -> EmailMultiAlternatives:
+    """The multipart email of a delivery, with its stored Message-ID on every attempt.
+
+    In the site's language, unless a preview asks for another one.
+    """
     if delivery.is_digest:
         template_dir, context = "alerts/digest", _digest_context(delivery)
     else:
@@ -23,6 +26,7 @@ def build_message(delivery: Delivery) -> EmailMultiAlternatives:
     message = render_email(
         template_dir,
         context,
+        language=language,
         from_email=settings.ALERTS_FROM_EMAIL,
         to=[delivery.recipient.email],
         headers={"Message-ID": delivery.message_id},
