@@ -1,6 +1,7 @@
 """Admin: recipients to edit, alerts to read, deliveries to watch and retry, silences."""
 
 import datetime as dt
+from functools import partial
 
 from django.contrib import admin, messages
 from django.db import transaction
@@ -178,6 +179,12 @@ class AlertAdmin(admin.ModelAdmin):
             escape(message.body),
         )
 
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        # A silence summary links to the alerts it held (and a digest to those it folded).
+        if lookup == "deliveries__digest__id__exact":
+            return True
+        return super().lookup_allowed(lookup, value, request)
+
     @admin.display(description=_("summary"))
     def summary(self, alert: Alert) -> str:
         payload = alert.payload
@@ -312,10 +319,21 @@ class SilenceAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if not change:
             silences.log_created(obj)
+        elif "ends_at" in form.changed_data:
+            ids = silences.reschedule(obj)
+            if ids:
+                transaction.on_commit(partial(tasks.dispatch_at, ids, obj.ends_at), robust=True)
+        if not change or "ends_at" in form.changed_data:
+            transaction.on_commit(partial(tasks.schedule_silence_end, obj.ends_at), robust=True)
 
     @admin.action(description=_("End now"))
     def end_now(self, request: HttpRequest, queryset: QuerySet[Silence]) -> None:
-        count = len(silences.end_early(queryset, request.user))
+        """End them; each recipient they held something for gets its summary now."""
+        ended = silences.end_early(queryset, request.user)
+        due = silences.release(ended, now=timezone.now())
+        if due:
+            transaction.on_commit(partial(tasks.dispatch, due), robust=True)
+        count = len(ended)
         self.message_user(
             request, ngettext("%d silence ended.", "%d silences ended.", count) % count
         )

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from . import tasks
+from . import silences, tasks
 from .models import Alert, AlertRecipient, Delivery
 
 logger = structlog.get_logger(__name__)
@@ -99,6 +99,11 @@ def _deliver_or_fold(
     """
     limit = settings.ALERTS_THROTTLE
     fields = {"alert": alert, "recipient": recipient, "kind": alert.kind}
+    held = silences.hold(
+        alert, recipient, window_start=window_bounds(now)[0], message_id=new_message_id
+    )
+    if held is not None:
+        return held
     moment = now
     while True:
         start, end = window_bounds(moment)
@@ -133,6 +138,6 @@ def _individual_count(recipient: AlertRecipient, kind: str, window_start: dt.dat
         Delivery.objects.filter(
             recipient=recipient, kind=kind, window_start=window_start, alert__isnull=False
         )
-        .exclude(status=Delivery.Status.DIGESTED)
+        .exclude(status__in=[Delivery.Status.DIGESTED, Delivery.Status.SILENCED])
         .count()
     )

@@ -2,6 +2,9 @@
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Count, Max, Min
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from core.emails import render_email, site_link
 
@@ -18,7 +21,9 @@ def build_message(delivery: Delivery, *, language: str | None = None) -> EmailMu
 
     In the site's language, unless a preview asks for another one.
     """
-    if delivery.is_digest:
+    if delivery.is_summary:
+        template_dir, context = "alerts/silence_summary", summary_context(delivery)
+    elif delivery.is_digest:
         template_dir, context = "alerts/digest", _digest_context(delivery)
     else:
         template_dir = kinds.get(delivery.kind).template_dir
@@ -69,4 +74,24 @@ def _digest_context(delivery: Delivery) -> dict:
         "window_start": delivery.window_start,
         "window_end": window_bounds(delivery.window_start)[1],
         "admin_url": site_link(delivery.get_admin_path()),
+    }
+
+
+def summary_context(delivery: Delivery) -> dict:
+    """What a silence held for this recipient: a count, the first and last time, per kind."""
+    rows = (
+        delivery.folded.order_by()
+        .values("kind")
+        .annotate(
+            count=Count("pk"), first=Min("alert__occurred_at"), last=Max("alert__occurred_at")
+        )
+        .order_by("kind")
+    )
+    per_kind = [{**row, "label": kinds.get(row["kind"]).label} for row in rows]
+    query = urlencode({"deliveries__digest__id__exact": delivery.pk})
+    return {
+        "silence": delivery.silence,
+        "kinds": per_kind,
+        "total": sum(row["count"] for row in per_kind),
+        "list_url": site_link(f"{reverse('admin:alerts_alert_changelist')}?{query}"),
     }

@@ -6,7 +6,7 @@ import structlog
 from django.conf import settings
 from django.tasks import Task, task
 
-from . import delivery
+from . import delivery, silences
 
 logger = structlog.get_logger(__name__)
 
@@ -23,6 +23,17 @@ def sweep() -> int:
     return run_sweep()
 
 
+@task
+def finish_silences() -> int:
+    """At a silence's end: log it, and send the summaries that are due."""
+    return run_finish_silences()
+
+
+def run_finish_silences(*, now: dt.datetime | None = None) -> int:
+    silences.finish_due(now=now)
+    return run_send(None, now=now)
+
+
 def run_send(ids: list[int] | None, *, now: dt.datetime | None = None) -> int:
     """Send, then schedule each failed delivery's retry as a deferred task."""
     result = delivery.send_due(ids, now=now, on_claim=schedule_sweep)
@@ -33,6 +44,7 @@ def run_send(ids: list[int] | None, *, now: dt.datetime | None = None) -> int:
 
 def run_sweep(*, now: dt.datetime | None = None) -> int:
     delivery.release_expired_claims(now=now)
+    silences.finish_due(now=now)  # a lost deferred task must not leave a silence unended
     return run_send(None, now=now)
 
 
@@ -50,6 +62,10 @@ def dispatch(ids: list[int]) -> None:
 
 def dispatch_at(ids: list[int], run_after: dt.datetime) -> None:
     _enqueue_later(send_deliveries, run_after, ids=ids)
+
+
+def schedule_silence_end(ends_at: dt.datetime) -> None:
+    _enqueue_later(finish_silences, ends_at)
 
 
 def schedule_sweep(run_after: dt.datetime) -> None:
