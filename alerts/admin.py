@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.text import Truncator
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import delivery, kinds, silences, tasks
+from . import delivery, fanout, kinds, rendering, silences, tasks
 from .models import Alert, AlertRecipient, Delivery, Silence, Subscription
 from .previews import alert_email
 from .recording import record_event, user_fields
@@ -45,7 +46,6 @@ def silence_links(held: QuerySet[Silence], add_params: dict) -> str:
     )
 
 
-TEST_PAYLOAD = {"first_name": "Ринго", "last_name": "Старр"}
 ADMIN_REASON = _("Deactivated in the admin.")
 
 
@@ -63,11 +63,12 @@ class AlertRecipientAdmin(admin.ModelAdmin):
         "email",
         "name",
         "is_active",
+        "user",
         "deactivated_at",
         "deactivation_reason",
         "active_silences",
     ]
-    readonly_fields = ["deactivated_at", "deactivation_reason", "active_silences"]
+    readonly_fields = ["user", "deactivated_at", "deactivation_reason", "active_silences"]
     inlines = [SubscriptionInline]
     actions = ["activate", "deactivate", "send_test_alert"]
 
@@ -116,13 +117,14 @@ class AlertRecipientAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send a test alert"))
     def send_test_alert(self, request: HttpRequest, queryset: QuerySet[AlertRecipient]) -> None:
-        """A real alert of each subscribed kind, through the same pipeline, for these only."""
+        """A real alert of each kind they would receive (its sample payload, the admin as the one
+        signed in), through the same pipeline, for these only."""
         count = 0
-        selected = list(queryset.values_list("pk", flat=True))
-        payload = {**TEST_PAYLOAD, **user_fields(request.user)}
+        selected = AlertRecipient.objects.filter(pk__in=list(queryset.values_list("pk", flat=True)))
         for kind in kinds.all_kinds():
-            targets = AlertRecipient.objects.subscribed_to(kind.name).filter(pk__in=selected)
+            targets = fanout.test_alert_targets(kind, selected)
             if targets.exists():
+                payload = {**kind.sample_payload, **user_fields(request.user)}
                 record_event(kind.name, payload, recipients=targets, is_test=True)
                 count += 1
         if count:
@@ -153,7 +155,7 @@ class AlertAdmin(admin.ModelAdmin):
     list_display = ["occurred_at", "kind", "summary", "is_test"]
     list_filter = ["kind", "occurred_at", "is_test"]
     date_hierarchy = "occurred_at"
-    fields = ["kind", "occurred_at", "payload", "is_test", "sent_email"]
+    fields = ["kind", "occurred_at", "fanned_out_at", "payload", "is_test", "sent_email"]
     readonly_fields = ["sent_email"]
     inlines = [DeliveryInline]
 
@@ -187,8 +189,8 @@ class AlertAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("summary"))
     def summary(self, alert: Alert) -> str:
-        payload = alert.payload
-        return f"{payload.get('first_name', '')} {payload.get('last_name', '')}".strip()[:80]
+        """The kind's own line for the event (its digest_item.txt)."""
+        return Truncator(rendering.summary(alert)).chars(80)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

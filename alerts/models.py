@@ -1,9 +1,11 @@
 """Who receives alerts, what happened, and one row per email that goes (or went) out."""
 
 import datetime as dt
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import make_msgid
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -12,6 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from . import kinds
+
+
+def new_message_id() -> str:
+    """A Message-ID at the domain of ALERTS_FROM_EMAIL, kept by its delivery for every attempt."""
+    domain = parseaddr(settings.ALERTS_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return make_msgid(domain=domain)
 
 
 class AlertRecipientQuerySet(models.QuerySet):
@@ -35,6 +43,16 @@ class AlertRecipient(models.Model):
     deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
     deactivation_reason = models.CharField(_("deactivation reason"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    # Set for the recipient row of a user (kinds with an EventUser audience, e.g. reminders):
+    # its email follows the user's. Admin-managed recipients have none.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="alert_recipient",
+        verbose_name=_("user"),
+    )
 
     objects = AlertRecipientQuerySet.as_manager()
 
@@ -74,22 +92,39 @@ class Subscription(models.Model):
 
 
 class Alert(models.Model):
-    """One domain event, kept whether or not its email went out."""
+    """One domain event, kept whether or not its email went out: the outbox.
+
+    Recording writes this row only; a worker's send pass fans it out into deliveries (one per
+    recipient of its kind's audience) and stamps `fanned_out_at`, in one transaction.
+    """
 
     kind = models.CharField(_("kind"), max_length=64, choices=kinds.choices)
     occurred_at = models.DateTimeField(_("occurred at"), db_index=True)
     payload = models.JSONField(_("payload"), default=dict)
     is_test = models.BooleanField(_("test"), default=False)
+    fanned_out_at = models.DateTimeField(_("fanned out at"), null=True, blank=True)
+    # Only these recipients instead of the kind's audience (the admin's test alert).
+    addressed_to = models.ManyToManyField(
+        AlertRecipient, blank=True, related_name="+", verbose_name=_("addressed to")
+    )
 
     class Meta:
         verbose_name = _("alert")
         verbose_name_plural = _("alerts")
         ordering = ["-occurred_at", "-pk"]
-        # The dashboard counts events per kind and hour from this index alone.
-        indexes = [models.Index(fields=["occurred_at", "kind"], name="alerts_alert_time_kind")]
+        indexes = [
+            models.Index(
+                fields=["id"],
+                condition=models.Q(fanned_out_at__isnull=True),
+                name="alerts_alert_not_fanned_out",
+            ),
+            # The dashboard counts events per kind and hour from this index alone.
+            models.Index(fields=["occurred_at", "kind"], name="alerts_alert_time_kind"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.occurred_at:%Y-%m-%d %H:%M:%S}"
+        moment = timezone.localtime(self.occurred_at)
+        return f"{self.get_kind_display()} · {moment:%Y-%m-%d %H:%M:%S}"
 
     def get_admin_path(self) -> str:
         return reverse("admin:alerts_alert_change", args=[self.pk])

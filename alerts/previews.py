@@ -11,8 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core import previews
 
 from . import kinds
-from .models import Alert, AlertRecipient, Delivery, Silence
-from .recording import new_message_id
+from .models import Alert, AlertRecipient, Delivery, Silence, new_message_id
 from .rendering import build_message
 
 GROUP = _("Alerts")

@@ -17,7 +17,7 @@ from django.db.models import F, QuerySet
 from django.db.models.functions import Least
 from django.utils import timezone
 
-from .models import AlertRecipient, Delivery, Silence
+from .models import AlertRecipient, Delivery, Silence, new_message_id
 
 Status = Delivery.Status
 
@@ -30,7 +30,7 @@ def holding(recipient_id: int, kind: str, at: dt.datetime) -> Silence | None:
 
 
 def hold(
-    alert, recipient: AlertRecipient, *, window_start: dt.datetime, message_id
+    alert, recipient: AlertRecipient, *, window_start: dt.datetime
 ) -> tuple[Delivery, Delivery | None] | None:
     """A `silenced` delivery folded into its silence's summary, and the summary if new.
 
@@ -48,7 +48,7 @@ def hold(
             "kind": silence.kind,
             "window_start": silence.starts_at,
             "next_attempt_at": silence.ends_at,
-            "message_id": message_id(),
+            "message_id": new_message_id(),
         },
     )
     pending = Delivery.objects.filter(pk=summary.pk, status=Status.PENDING)
@@ -61,7 +61,7 @@ def hold(
         window_start=window_start,
         status=Status.SILENCED,
         digest=summary,
-        message_id=message_id(),
+        message_id=new_message_id(),
     )
     return delivery, summary if created else None
 

@@ -10,8 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alerts import dashboard
-from alerts.models import Alert, AlertRecipient, Delivery, Silence
-from alerts.recording import new_message_id
+from alerts.models import Alert, AlertRecipient, Delivery, Silence, new_message_id
 from tests.factories import AlertRecipientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from alerts.models import Alert, Delivery
-from alerts.recording import record_event
+from tests.support.pipeline import record
 from tests.support.smtp import use_smtp_mailer
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +100,7 @@ def test_unknown_previews_and_languages_are_404(admin_client, url):
 
 
 def test_an_alerts_page_shows_the_email_its_delivery_sent_with_user_input_escaped(admin_client):
-    alert = record_event(
+    alert = record(
         BEATLES, {"first_name": "<script>alert(1)</script>", "last_name": "<b>Старр</b>"}
     )
     delivery = alert.deliveries.get()

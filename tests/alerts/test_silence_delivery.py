@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from alerts import silences
 from alerts.models import AlertRecipient, Delivery, Silence
-from alerts.recording import record_event
 from alerts.tasks import run_finish_silences, run_sweep
 from tests.factories import AlertRecipientFactory
 from tests.support.moments import WINDOW_START
+from tests.support.pipeline import record
 from tests.support.threads import side_by_side
 
 Status = Delivery.Status
@@ -29,7 +29,7 @@ def at(minutes: float) -> dt.datetime:
 
 
 def beatle(moment: dt.datetime, name: str = "Ринго"):
-    return record_event(BEATLES, {"first_name": name, "last_name": "Старр"}, now=moment)
+    return record(BEATLES, {"first_name": name, "last_name": "Старр"}, now=moment)
 
 
 def summaries() -> list:

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('alerts', '0003_delivery_confirmation'),
+        ('alerts', '0004_outbox_fan_out_and_user_recipients'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
