@@ -5,6 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from alerts.models import Alert, Delivery
+from core import previews
 from tests.support.pipeline import record
 from tests.support.smtp import use_smtp_mailer
 
@@ -116,3 +117,21 @@ def test_an_alerts_page_shows_the_email_its_delivery_sent_with_user_input_escape
     assert "&lt;b&gt;Старр&lt;/b&gt;" in body
     assert "default-src 'none'" in html["Content-Security-Policy"]
     assert Delivery.objects.count() == 1  # rendering again sent and wrote nothing
+
+
+@pytest.mark.parametrize("key", [p.key for p in previews.all_previews()])
+def test_every_registered_email_previews_in_every_language(admin_client, key, settings):
+    page = admin_client.get(preview_url(key))
+    assert page.status_code == 200
+    for code, _name in settings.LANGUAGES:
+        html = admin_client.get(reverse("alerts_admin:preview_html", args=[key, code]))
+        assert html.status_code == 200
+        assert f'lang="{code}"' in html.content.decode()
+
+
+def test_the_digest_and_the_silence_summary_have_previews(admin_client):
+    content = admin_client.get(LIST).content.decode()
+    assert preview_url("alerts.digest.beatles_name_rejected") in content
+    summary = admin_client.get(preview_url("alerts.silence_summary"))
+    (english,) = [r for r in summary.context["renderings"] if r["code"] == "en"]
+    assert english["subject"].startswith("Silence ended:")
