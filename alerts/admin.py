@@ -267,7 +267,7 @@ class SilenceStateFilter(admin.SimpleListFilter):
 @admin.register(Silence)
 class SilenceAdmin(admin.ModelAdmin):
     list_display = ["target", "starts_at", "ends_at", "state", "reason", "created_by"]
-    list_filter = [SilenceStateFilter, "kind", "recipient"]
+    list_filter = [SilenceStateFilter, "kind"]
     list_select_related = ["recipient", "created_by"]
     search_fields = ["reason", "recipient__email"]
     fields = [
