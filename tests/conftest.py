@@ -16,6 +16,7 @@ import structlog
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from django.conf import settings as django_settings
+from django.core.cache import caches
 from django.db import connection
 
 from settings.logging import build_logging
@@ -38,6 +39,12 @@ def require_or_skip(available: bool, reason: str) -> None:
 def _media_root(settings, tmp_path):
     """Uploads go to a temporary folder, never into the project."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_default_cache():
+    """The per-process cache (rate-limit counters without a shared cache) starts empty."""
+    caches["default"].clear()
 
 
 @pytest.fixture
