@@ -10,8 +10,7 @@ from birthday.models import Birthday
 from birthday.rejections import Submission
 from birthday.signals import beatles_name_rejected
 from tests.factories import BirthdayFactory, TagFactory
-
-BEATLES_ERROR = "Мы тоже любим Битлз, но введите, пожалуйста, настоящее имя!"
+from tests.support.texts import BEATLES_ERROR
 
 
 def form(user=None, **data):

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from birthday.models import Birthday, Congratulation, Tag
 from tests.factories import BirthdayFactory, UserFactory
+from tests.support.texts import BEATLES_ERROR
 
-BEATLES_ERROR = "Мы тоже любим Битлз, но введите, пожалуйста, настоящее имя!"
 LIMIT_PAGE = "Слишком много отклонённых имён"
 DATA = {"birthday": "1990-05-17"}
 

@@ -25,6 +25,6 @@ def clean_stored_text(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("birthday", "0004_visible_text_fields")]
+    dependencies = [("birthday", "0005_visible_text_fields")]
 
     operations = [migrations.RunPython(clean_stored_text, migrations.RunPython.noop)]

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('birthday', '0003_image_validators'),
+        ('birthday', '0004_reminder_pass'),
     ]
 
     operations = [
