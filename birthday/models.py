@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.fields import VisibleCharField, VisibleTextField
 
 from .beatles import is_beatle
+from .photos import PhotoField
 from .rejections import BEATLES_ERROR, Submission, reject_beatle
 from .validators import (
     IMAGE_EXTENSIONS,
@@ -35,7 +36,7 @@ class Birthday(models.Model):
     first_name = VisibleCharField(_("first name"), max_length=20)
     last_name = VisibleCharField(_("last name"), max_length=20, blank=True, help_text=_("Optional"))
     birthday = models.DateField(_("date of birth"), validators=[validate_birthday])
-    image = models.ImageField(
+    image = PhotoField(
         _("photo"),
         upload_to="birthdays_images",
         blank=True,

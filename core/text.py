@@ -53,10 +53,11 @@ class _Table(dict):
         self.blank = blank  # what a blank-looking letter becomes
 
     def __missing__(self, code: int) -> str | None:
+        value = chr(code)
         if code in BLANKS:
             value = self.blank
-        else:
-            value = None if _is_invisible(code) else chr(code)
+        elif _is_invisible(code):
+            value = None
         if len(self) < self.LIMIT:
             self[code] = value
         return value

@@ -2,9 +2,10 @@
 the email providers' webhooks under /anymail/ when ANYMAIL_WEBHOOK_SECRET is set."""
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from core.views import media
 
 urlpatterns = [
     path("", include("birthday.urls")),
@@ -15,7 +16,9 @@ urlpatterns = [
 # Providers' tracking webhooks (Anymail), only behind the basic-auth secret they must present.
 if settings.ANYMAIL.get("WEBHOOK_SECRET"):
     urlpatterns.append(path("anymail/", include("anymail.urls")))
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Photos, as images only (core.views.media); in production the proxy serves MEDIA_ROOT the same
+# way in front of this (README "Deploying").
+urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media))
 
 handler403 = "core.views.permission_denied"
 handler404 = "core.views.page_not_found"
