@@ -22,6 +22,7 @@ from .mail_backends import (
     SMTP_VARIABLES,
     provider_name,
 )
+from .webhooks import webhook_views
 
 # How Anymail names a required option it did not find (AnymailInvalidMailer's message).
 _MISSING_OPTION = re.compile(r"OPTIONS must define '(?P<option>\w+)'")
@@ -172,4 +173,19 @@ def check_webhook_secret(app_configs: Any = None, **kwargs: Any) -> list[checks.
             "with them: https://user:password@host/anymail/<provider>/tracking/.",
             id="project.E006",
         )
+    ]
+
+
+def check_webhooks(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """A configured provider's tracking webhook that Anymail cannot build is not mounted."""
+    if not getattr(settings, "ANYMAIL", {}).get("WEBHOOK_SECRET"):
+        return []
+    return [
+        checks.Warning(
+            f"The tracking webhook /anymail/{pattern.pattern} is not mounted: {why}",
+            hint="Set the variable Anymail names (ANYMAIL_<NAME>), or it answers 404.",
+            id="project.W001",
+        )
+        for pattern, view_class, why in webhook_views()
+        if view_class is None
     ]

@@ -1,10 +1,12 @@
-"""The site's URL map: the birthday pages at the root, accounts under /auth/, the admin, and
-the email providers' webhooks under /anymail/ when ANYMAIL_WEBHOOK_SECRET is set."""
+"""The site's URL map: the birthday pages at the root, accounts under /auth/, the admin, the
+configured email providers' tracking webhooks under /anymail/ when ANYMAIL_WEBHOOK_SECRET is set,
+and the photos under /media/."""
 
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from core import webhooks
 from core.views import media
 
 urlpatterns = [
@@ -13,9 +15,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
-# Providers' tracking webhooks (Anymail), only behind the basic-auth secret they must present.
+# Providers' tracking webhooks (Anymail), only behind the basic-auth secret they must present,
+# only the configured providers', and none that can answer 500 (core.webhooks).
 if settings.ANYMAIL.get("WEBHOOK_SECRET"):
-    urlpatterns.append(path("anymail/", include("anymail.urls")))
+    urlpatterns.append(path("anymail/", include((webhooks.urlpatterns(), "anymail"))))
 # Photos, as images only (core.views.media); in production the proxy serves MEDIA_ROOT the same
 # way in front of this (README "Deploying").
 urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media))
