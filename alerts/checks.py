@@ -1,4 +1,5 @@
-"""System checks: a valid delivery mode and throttle window, and a recipient for each kind."""
+"""System checks: a valid delivery mode and throttle window, and a recipient for each kind that
+goes to subscribers (a kind for the user an event names needs none)."""
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
@@ -40,6 +41,8 @@ def check_recipients(app_configs=None, databases=None, **kwargs) -> list[CheckMe
         return []
     messages = []
     for kind in kinds.all_kinds():
+        if kind.audience != kinds.SUBSCRIBERS:
+            continue
         try:
             covered = AlertRecipient.objects.subscribed_to(kind.name).exists()
         except DatabaseError:
