@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
+from django.db.models.fields.files import ImageFieldFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps
 
@@ -104,25 +105,26 @@ class PhotoFormField(forms.ImageField):
             raise
 
 
+class PhotoFieldFile(ImageFieldFile):
+    def save(self, name, content, save=True) -> None:
+        """Whatever stores a photo (a form, the admin, `image.save()`) stores it re-encoded."""
+        if not isinstance(content, ReencodedPhoto):
+            content = reencoded(content)
+        super().save(content.name, content, save)
+
+
 class PhotoField(models.ImageField):
-    """An ImageField whose new uploads are re-encoded: in validation (so a file that cannot be
-    decoded is a form error) and, for paths that skip validation, on save."""
+    """An ImageField whose files are re-encoded before they are stored; a new upload already
+    in validation, so a file that cannot be decoded is a form error, not a failed save."""
+
+    attr_class = PhotoFieldFile
 
     def clean(self, value, model_instance):
         value = super().clean(value, model_instance)
-        self._reencode(value)
+        if value and not value._committed and not isinstance(value.file, ReencodedPhoto):
+            photo = reencoded(value.file)
+            value.file, value.name = photo, photo.name
         return value
 
     def formfield(self, **kwargs) -> forms.Field:
         return super().formfield(**{"form_class": PhotoFormField, **kwargs})
-
-    def pre_save(self, model_instance, add):
-        self._reencode(getattr(model_instance, self.attname))
-        return super().pre_save(model_instance, add)
-
-    @staticmethod
-    def _reencode(value) -> None:
-        if not value or value._committed or isinstance(value.file, ReencodedPhoto):
-            return
-        photo = reencoded(value.file)
-        value.file, value.name = photo, photo.name

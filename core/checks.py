@@ -22,7 +22,6 @@ from .mail_backends import (
     SMTP_VARIABLES,
     provider_name,
 )
-from .webhooks import webhook_views
 
 # How Anymail names a required option it did not find (AnymailInvalidMailer's message).
 _MISSING_OPTION = re.compile(r"OPTIONS must define '(?P<option>\w+)'")
@@ -180,6 +179,8 @@ def check_webhooks(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
     """A configured provider's tracking webhook that Anymail cannot build is not mounted."""
     if not getattr(settings, "ANYMAIL", {}).get("WEBHOOK_SECRET"):
         return []
+    from .webhooks import webhook_views  # Anymail's webhook views: a second to import
+
     return [
         checks.Warning(
             f"The tracking webhook /anymail/{pattern.pattern} is not mounted: {why}",

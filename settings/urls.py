@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from core import webhooks
 from core.views import media
 
 urlpatterns = [
@@ -20,6 +19,8 @@ urlpatterns = [
 # Providers' tracking webhooks (Anymail), only behind the basic-auth secret they must present,
 # only the configured providers', and none that can answer 500 (core.webhooks).
 if settings.ANYMAIL.get("WEBHOOK_SECRET"):
+    from core import webhooks  # Anymail's webhook views: a second to import, so only then
+
     urlpatterns.append(path("anymail/", include((webhooks.urlpatterns(), "anymail"))))
 # Photos, as images only (core.views.media); in production the proxy serves MEDIA_ROOT the same
 # way in front of this (README "Deploying").

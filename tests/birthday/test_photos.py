@@ -7,6 +7,7 @@ import struct
 import zlib
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image, ImageCms, ImageFile
@@ -192,3 +193,11 @@ def test_media_serves_images_only(client, settings):
     assert response["Content-Type"] == "image/gif"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_storing_a_photo_without_a_form_reencodes_it_too(birthday):
+    birthday.image.save("a.jpg", ContentFile(photo("JPEG", exif=exif_with_gps()) + TRAILER))
+    birthday.refresh_from_db()
+    assert birthday.image.name.endswith(".jpg")
+    assert_clean(birthday.image.read())
