@@ -9,11 +9,12 @@ import zlib
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image, ImageCms, ImageFile
 
 from birthday.models import Birthday
-from tests.factories import UserFactory
+from tests.factories import BirthdayFactory, UserFactory
 
 DATA = {"first_name": "Иван", "last_name": "Петров", "birthday": "1990-05-17"}
 GPS = 0x8825  # the EXIF GPS IFD
@@ -201,3 +202,20 @@ def test_storing_a_photo_without_a_form_reencodes_it_too(birthday):
     birthday.refresh_from_db()
     assert birthday.image.name.endswith(".jpg")
     assert_clean(birthday.image.read())
+
+
+@pytest.mark.django_db
+def test_photos_stored_before_are_reencoded_by_a_command(birthday, settings):
+    folder = settings.MEDIA_ROOT / "birthdays_images"
+    folder.mkdir(parents=True)
+    (folder / "old.jpg").write_bytes(photo("JPEG", exif=exif_with_gps()) + TRAILER)
+    (folder / "broken.jpg").write_bytes(b"not a photo")
+    Birthday.objects.filter(pk=birthday.pk).update(image="birthdays_images/old.jpg")
+    broken = BirthdayFactory(image="birthdays_images/broken.jpg")
+    out, err = io.StringIO(), io.StringIO()
+    call_command("reencode_photos", stdout=out, stderr=err)
+    birthday.refresh_from_db()
+    assert_clean(birthday.image.read())
+    assert not (folder / "old.jpg").exists()
+    assert "1 photos re-encoded." in out.getvalue()
+    assert f"birthday {broken.pk}: birthdays_images/broken.jpg left as it is" in err.getvalue()
