@@ -20,6 +20,6 @@ def unsubscribe(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("alerts", "0006_dashboard_indexes")]
+    dependencies = [("alerts", "0008_delivery_backend_and_replay_key")]
 
     operations = [migrations.RunPython(subscribe, unsubscribe)]
