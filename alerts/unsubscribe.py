@@ -40,10 +40,37 @@ def link(recipient_id: int, kind: str) -> str:
     return site_link(reverse("alerts:unsubscribe", args=[token(recipient_id, kind)]))
 
 
-def headers(url: str) -> dict[str, str]:
+def link_for_kind(recipient_id: int, kind: str) -> str | None:
+    """The link, or None for an email of no single kind (a silence's summary of every kind)."""
+    try:
+        kinds.get(kind)
+    except KeyError:
+        return None
+    return link(recipient_id, kind)
+
+
+class OneLine(str):
+    """A header value written on one line (RFC 5322 allows 998 characters).
+
+    Python's email package folds a long value without spaces into RFC 2047 encoded words, and a
+    List-Unsubscribe so encoded is ignored by Gmail and others: this value folds as itself.
+    """
+
+    def __new__(cls, name: str, value: str) -> "OneLine":
+        header = super().__new__(cls, value)
+        header.name = name
+        return header
+
+    def fold(self, *, policy) -> str:
+        return f"{self.name}: {self}{policy.linesep}"
+
+
+def headers(url: str | None) -> dict[str, str]:
     """RFC 2369 and RFC 8058: the mail program's own "Unsubscribe" button, one click."""
+    if url is None:
+        return {}
     return {
-        "List-Unsubscribe": f"<{url}>",
+        "List-Unsubscribe": OneLine("List-Unsubscribe", f"<{url}>"),
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
 

@@ -93,6 +93,9 @@ def test_every_reminder_carries_a_one_click_unsubscribe(anna, settings):
     header = email.extra_headers["List-Unsubscribe"]
     assert re.fullmatch(r"<https://birthday\.example\.com/unsubscribe/[^/>]+/>", header)
     assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # On the wire: one plain line, never folded into encoded words that mail programs ignore.
+    raw = email.message().as_bytes(linesep="\r\n")
+    assert f"\r\nList-Unsubscribe: {header}\r\n".encode() in raw
     assert header[1:-1] in text_of(email)
     assert f'href="{header[1:-1]}"' in html_of(email)
 
