@@ -64,6 +64,9 @@ class OneLine(str):
     def fold(self, *, policy) -> str:
         return f"{self.name}: {self}{policy.linesep}"
 
+    def __reduce__(self) -> tuple:  # copied and pickled whole (the test outbox deep-copies)
+        return OneLine, (self.name, str(self))
+
 
 def headers(url: str | None) -> dict[str, str]:
     """RFC 2369 and RFC 8058: the mail program's own "Unsubscribe" button, one click."""

@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 import threading
+from email.policy import SMTP
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -94,7 +95,7 @@ def test_every_reminder_carries_a_one_click_unsubscribe(anna, settings):
     assert re.fullmatch(r"<https://birthday\.example\.com/unsubscribe/[^/>]+/>", header)
     assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     # On the wire: one plain line, never folded into encoded words that mail programs ignore.
-    raw = email.message().as_bytes(linesep="\r\n")
+    raw = email.message().as_bytes(policy=SMTP)
     assert f"\r\nList-Unsubscribe: {header}\r\n".encode() in raw
     assert header[1:-1] in text_of(email)
     assert f'href="{header[1:-1]}"' in html_of(email)
