@@ -119,3 +119,16 @@ def test_a_provider_without_its_webhook_key_is_not_mounted_and_the_check_says_wh
 def test_without_a_webhook_secret_nothing_is_checked(settings):
     settings.ANYMAIL = {}
     assert check_webhooks() == []
+
+
+@pytest.mark.django_db
+def test_a_provider_inside_a_failover_list_is_mounted(client, mount, settings):
+    members = [{"NAME": "mailgun", "BACKEND": "anymail.backends.mailgun.EmailBackend"}]
+    settings.MAILERS = {
+        **settings.MAILERS,
+        "alerts": {"BACKEND": "core.failover.EmailBackend", "OPTIONS": {"backends": members}},
+    }
+    settings.ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY = "key"  # a Django setting, not in ANYMAIL
+    mount()
+    assert post(client, "mailgun/tracking/", "{}").status_code == 400
+    assert post(client, "postmark/tracking/", "{}").status_code == 404
