@@ -15,6 +15,8 @@ urlpatterns = [
     # The alerts app's admin pages that are not a model's (dashboard, previews), before the admin.
     path("admin/alerts/", include("alerts.admin_urls")),
     path("admin/", admin.site.urls),
+    # What the file email backend wrote, decoded (answers 404 unless DEBUG).
+    path("dev/inbox/", include("core.inbox_urls")),
 ]
 # Providers' tracking webhooks (Anymail), only behind the basic-auth secret they must present,
 # only the configured providers', and none that can answer 500 (core.webhooks).
