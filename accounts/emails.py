@@ -1,4 +1,6 @@
-"""The account emails: a password reset link, and the notice that a password was changed.
+"""The account emails: a password reset link, the notice that a password was changed, a
+sign-up's confirmation link, and the notice to an address's owner that someone tried to sign up
+with it.
 
 Rendered from our templates (core.emails: the site's language, links from SITE_URL) and
 sent through the `default` mailer.
@@ -20,6 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core import previews
 from core.emails import render_email, site_link
+
+from . import confirmation
 
 
 def account_email(
@@ -72,6 +76,43 @@ def send_password_changed(user: AbstractBaseUser) -> None:
     password_changed_email(user).send(using="default")
 
 
+def confirmation_email(
+    user: AbstractBaseUser, token: str, *, language: str | None = None
+) -> EmailMultiAlternatives:
+    """The link expires ACCOUNT_CONFIRMATION_TIMEOUT seconds from now, which the email states."""
+    now = timezone.now()
+    path = reverse("confirm_address", kwargs={"token": token})
+    return account_email(
+        user,
+        "accounts/email/confirm_address",
+        language=language,
+        confirm_url=site_link(path),
+        now=now,
+        expires_at=now + dt.timedelta(seconds=settings.ACCOUNT_CONFIRMATION_TIMEOUT),
+    )
+
+
+def signup_attempt_email(
+    user: AbstractBaseUser, *, language: str | None = None
+) -> EmailMultiAlternatives:
+    """To the owner of an address someone tried to sign up with: how to sign in or reset."""
+    return account_email(
+        user,
+        "accounts/email/signup_attempt",
+        language=language,
+        login_url=site_link(reverse("login")),
+    )
+
+
+def send_confirmation(user: AbstractBaseUser) -> None:
+    """A fresh confirmation link."""
+    confirmation_email(user, confirmation.make_token(user)).send(using="default")
+
+
+def send_signup_attempt(user: AbstractBaseUser) -> None:
+    signup_attempt_email(user).send(using="default")
+
+
 # Previews (/admin/alerts/previews/): sample data only, never a real account or a usable token.
 def _sample_user() -> AbstractBaseUser:
     return get_user_model()(pk=0, username="ringo", email=previews.SAMPLE_ADDRESS)
@@ -79,17 +120,25 @@ def _sample_user() -> AbstractBaseUser:
 
 def register_previews() -> None:
     group = _("Account email")
-    previews.register(
-        "accounts.password_reset",
-        _("Password reset"),
-        build=lambda language: password_reset_email(
-            _sample_user(), "sample-token", language=language
+    sample = {
+        "accounts.password_reset": (
+            _("Password reset"),
+            lambda language: password_reset_email(
+                _sample_user(), "sample-token", language=language
+            ),
         ),
-        group=group,
-    )
-    previews.register(
-        "accounts.password_changed",
-        _("Password changed"),
-        build=lambda language: password_changed_email(_sample_user(), language=language),
-        group=group,
-    )
+        "accounts.password_changed": (
+            _("Password changed"),
+            lambda language: password_changed_email(_sample_user(), language=language),
+        ),
+        "accounts.confirm_address": (
+            _("Address confirmation"),
+            lambda language: confirmation_email(_sample_user(), "sample-token", language=language),
+        ),
+        "accounts.signup_attempt": (
+            _("Sign-up with a registered address"),
+            lambda language: signup_attempt_email(_sample_user(), language=language),
+        ),
+    }
+    for key, (label, build) in sample.items():
+        previews.register(key, label, build=build, group=group)
