@@ -213,9 +213,10 @@ class DeliveryAdmin(admin.ModelAdmin):
         "attempts",
         "next_attempt_at",
         "sent_at",
+        "backend",
         "confirmed_at",
     ]
-    list_filter = ["status", "kind"]
+    list_filter = ["status", "kind", "backend"]
     list_select_related = ["recipient", "alert"]
     search_fields = ["recipient__email", "message_id", "provider_message_id"]
     actions = ["retry_now"]

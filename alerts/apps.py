@@ -9,11 +9,13 @@ class AlertsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks as alert_checks
-        from . import health, previews, receivers
+        from . import health, metrics, previews, receivers
 
         receivers.connect()
         checks.register(alert_checks.check_delivery_setting, "alerts")
         checks.register(alert_checks.check_throttle_window, "alerts")
+        checks.register(alert_checks.check_claim_timeout, "alerts")
         checks.register(alert_checks.check_recipients, checks.Tags.database)
         health.register()
         previews.register()
+        metrics.register()

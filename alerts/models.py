@@ -76,7 +76,7 @@ class Subscription(models.Model):
     recipient = models.ForeignKey(
         AlertRecipient, on_delete=models.CASCADE, related_name="subscriptions"
     )
-    kind = models.CharField(_("kind"), max_length=64, choices=kinds.choices)
+    kind = models.CharField(_("kind"), max_length=64, choices=kinds.subscription_choices)
 
     class Meta:
         verbose_name = _("subscription")
@@ -106,6 +106,10 @@ class Alert(models.Model):
     # Only these recipients instead of the kind's audience (the admin's test alert).
     addressed_to = models.ManyToManyField(
         AlertRecipient, blank=True, related_name="+", verbose_name=_("addressed to")
+    )
+    # Set by `alerts_replay` from the log line it came from: the same line never records twice.
+    replay_key = models.CharField(
+        _("replayed from log"), max_length=64, unique=True, null=True, blank=True, editable=False
     )
 
     class Meta:
@@ -184,6 +188,8 @@ class Delivery(models.Model):
     provider_message_id = models.CharField(
         _("provider message id"), max_length=255, blank=True, db_index=True
     )
+    # The email backend that took it: with a failover mailer, which member of the list.
+    backend = models.CharField(_("sent by"), max_length=64, blank=True)
     # Set by the provider's tracking webhook when the recipient's server accepted the message.
     confirmed_at = models.DateTimeField(_("delivery confirmed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)

@@ -20,9 +20,10 @@ def send_deliveries(ids: list[int] | None = None) -> int:
 
 
 @task
-def sweep() -> int:
-    """Recover deliveries whose worker died mid-batch, then a full send pass."""
-    return run_sweep()
+def sweep(token: str = "") -> int:
+    """Recover deliveries whose worker died mid-batch, then a full send pass; with the token of
+    the claim it was queued for, it comes back while that claim's lease is renewed."""
+    return run_sweep(token=token)
 
 
 @task
@@ -52,10 +53,13 @@ def run_send(ids: list[int] | None, *, now: dt.datetime | None = None) -> int:
     return len(result.sent)
 
 
-def run_sweep(*, now: dt.datetime | None = None) -> int:
+def run_sweep(*, now: dt.datetime | None = None, token: str = "") -> int:
     delivery.release_expired_claims(now=now)
     silences.finish_due(now=now)  # a lost deferred task must not leave a silence unended
-    return run_send(None, now=now)
+    sent = run_send(None, now=now)
+    if token and (expiry := delivery.lease_expiry(token)) is not None:
+        schedule_sweep(expiry, token)  # its worker is still sending: look again at the new expiry
+    return sent
 
 
 def dispatch(ids: list[int] | None = None) -> None:
@@ -81,6 +85,7 @@ def schedule_silence_end(ends_at: dt.datetime) -> None:
     defer(finish_silences, ends_at)
 
 
-def schedule_sweep(run_after: dt.datetime) -> None:
-    """Self-driving recovery: the tasks backend never re-runs a task whose worker died."""
-    defer(sweep, run_after)
+def schedule_sweep(run_after: dt.datetime, token: str = "") -> None:
+    """Self-driving recovery: the tasks backend never re-runs a task whose worker died. One
+    sweep follows each claim until it is done, however often its lease is renewed."""
+    defer(sweep, run_after, token=token)

@@ -32,10 +32,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    # Before django_tasks_db: core's `db_worker` (survives database errors, beats) wins.
+    "core",
     "django_tasks_db",
     "django_periodic_tasks",
     "anymail",
-    "core",
     "django_structlog",
     "birthday",
     "alerts",
@@ -239,6 +240,15 @@ ALERTS_CLAIM_TIMEOUT = env.int("ALERTS_CLAIM_TIMEOUT", default=300)
 ALERTS_BATCH_SIZE = env.int("ALERTS_BATCH_SIZE", default=50)
 # The longest silence an admin may set, in days from now (README "Silences").
 ALERTS_SILENCE_MAX_DAYS = env.int("ALERTS_SILENCE_MAX_DAYS", default=30)
+
+# Operations (README "Deploying"): /healthz says `worker` once deliveries or tasks are due and
+# no worker has beaten for this long; /healthz details and /metrics need this bearer token.
+HEALTH_WORKER_STALE_SECONDS = env.int("HEALTH_WORKER_STALE_SECONDS", default=60)
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Failover mailers (EMAIL_BACKEND=postmark,mailgun,smtp): a backend failing this many times in a
+# row is skipped by every process for this many seconds, then tried again.
+EMAIL_FAILOVER_THRESHOLD = env.int("EMAIL_FAILOVER_THRESHOLD", default=5)
+EMAIL_FAILOVER_COOLDOWN = env.int("EMAIL_FAILOVER_COOLDOWN", default=60)
 
 # Account email (accounts/retry.py, README "Password reset and login limits"): a transient
 # error is retried up to this many attempts in all; a reset link is never tried later than

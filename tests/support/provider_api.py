@@ -18,6 +18,7 @@ class RecordedRequest:
     path: str
     headers: email.message.Message
     body: bytes
+    status: int = 0  # what the stand-in answered
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -56,9 +57,9 @@ def serve_provider_api() -> Iterator[ProviderAPI]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            api.requests.append(RecordedRequest("POST", self.path, self.headers, body))
-            payload = json.dumps(api.reply).encode()
-            self.send_response(api.status)
+            status, payload = api.status, json.dumps(api.reply).encode()
+            api.requests.append(RecordedRequest("POST", self.path, self.headers, body, status))
+            self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
