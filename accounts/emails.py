@@ -79,7 +79,7 @@ def send_password_changed(user: AbstractBaseUser) -> None:
 def confirmation_email(
     user: AbstractBaseUser, token: str, *, language: str | None = None
 ) -> EmailMultiAlternatives:
-    """The link expires ACCOUNT_CONFIRMATION_TIMEOUT seconds from now, which the email states."""
+    """A sign-up's confirmation link; it expires ACCOUNT_CONFIRMATION_TIMEOUT seconds on."""
     now = timezone.now()
     path = reverse("confirm_address", kwargs={"token": token})
     return account_email(
@@ -105,7 +105,6 @@ def signup_attempt_email(
 
 
 def send_confirmation(user: AbstractBaseUser) -> None:
-    """A fresh confirmation link."""
     confirmation_email(user, confirmation.make_token(user)).send(using="default")
 
 
@@ -120,25 +119,31 @@ def _sample_user() -> AbstractBaseUser:
 
 def register_previews() -> None:
     group = _("Account email")
-    sample = {
-        "accounts.password_reset": (
-            _("Password reset"),
-            lambda language: password_reset_email(
-                _sample_user(), "sample-token", language=language
-            ),
+    previews.register(
+        "accounts.password_reset",
+        _("Password reset"),
+        build=lambda language: password_reset_email(
+            _sample_user(), "sample-token", language=language
         ),
-        "accounts.password_changed": (
-            _("Password changed"),
-            lambda language: password_changed_email(_sample_user(), language=language),
+        group=group,
+    )
+    previews.register(
+        "accounts.password_changed",
+        _("Password changed"),
+        build=lambda language: password_changed_email(_sample_user(), language=language),
+        group=group,
+    )
+    previews.register(
+        "accounts.confirm_address",
+        _("Confirm your address"),
+        build=lambda language: confirmation_email(
+            _sample_user(), "sample-token", language=language
         ),
-        "accounts.confirm_address": (
-            _("Address confirmation"),
-            lambda language: confirmation_email(_sample_user(), "sample-token", language=language),
-        ),
-        "accounts.signup_attempt": (
-            _("Sign-up with a registered address"),
-            lambda language: signup_attempt_email(_sample_user(), language=language),
-        ),
-    }
-    for key, (label, build) in sample.items():
-        previews.register(key, label, build=build, group=group)
+        group=group,
+    )
+    previews.register(
+        "accounts.signup_attempt",
+        _("Someone tried to sign up with your address"),
+        build=lambda language: signup_attempt_email(_sample_user(), language=language),
+        group=group,
+    )

@@ -17,5 +17,5 @@ class AlertsConfig(AppConfig):
         checks.register(alert_checks.check_claim_timeout, "alerts")
         checks.register(alert_checks.check_recipients, checks.Tags.database)
         health.register()
-        previews.register()
         metrics.register()
+        previews.register()
