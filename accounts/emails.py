@@ -1,6 +1,6 @@
 """The account emails: a password reset link, and the notice that a password was changed.
 
-Rendered from our templates (settings.emails: the site's language, links from SITE_URL) and
+Rendered from our templates (core.emails: the site's language, links from SITE_URL) and
 sent through the `default` mailer.
 """
 
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from settings.emails import render_email, site_link
+from core.emails import render_email, site_link
 
 
 def send_account_email(user: AbstractBaseUser, templates: str, **context: Any) -> None:

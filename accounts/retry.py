@@ -18,7 +18,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.tasks import Task
 from django.utils import timezone
 
-from .masking import mask_email
+from core.masking import mask_email
 
 logger = structlog.get_logger(__name__)
 

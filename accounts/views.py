@@ -18,11 +18,11 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
-from settings.proxies import client_ip
-from settings.views import InvalidFormIs400Mixin
+from core.client_ip import client_ip
+from core.masking import mask_email
+from core.views import InvalidFormIs400Mixin
 
 from .forms import PasswordResetRequestForm, RegistrationForm
-from .masking import mask_email
 from .tasks import send_password_changed_email, send_password_reset_email
 from .throttling import login_blocked, password_reset_allowed, record_login_failure
 

@@ -11,7 +11,7 @@ its window) plus a few seconds. Counts and seconds only: no address, no content.
 from django.db.models import Count, Min
 from django.utils import timezone
 
-from settings.health import register_probe
+from core.health import register_probe
 
 from .models import Delivery
 

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
-from settings.emails import render_email, site_link
+from core.emails import render_email, site_link
 
 from . import kinds
 from .models import Delivery

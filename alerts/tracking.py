@@ -10,7 +10,7 @@ from anymail.signals import AnymailTrackingEvent, EventType, RejectReason
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from accounts.masking import mask_email
+from core.masking import mask_email
 
 from .models import AlertRecipient, Delivery
 

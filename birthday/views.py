@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
-from settings.views import InvalidFormIs400Mixin
+from core.views import InvalidFormIs400Mixin
 
 from .dates import age_on, days_until_birthday
 from .forms import BirthdayForm, CongratulationForm

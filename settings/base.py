@@ -33,14 +33,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks_db",
     "anymail",
-    "settings.apps.ProjectConfig",
+    "core",
     "django_structlog",
     "birthday",
     "alerts",
 ]
 
 MIDDLEWARE = [
-    "settings.health.HealthCheckMiddleware",  # first: see settings/health.py
+    "core.health.HealthCheckMiddleware",  # first: see core/health.py
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -49,7 +49,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # django-structlog's, after authentication so that every line carries the user id.
-    "settings.middleware.RequestMiddleware",
+    "core.middleware.RequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -109,7 +109,7 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
-CSRF_FAILURE_VIEW = "settings.views.csrf_failure"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
 # Mail: Django 6.1 named mailers. `default` carries account email, `alerts` the notifications.
 # Both come from the environment (EMAIL_BACKEND, ALERTS_EMAIL_BACKEND, ...; see settings/mailers.py

@@ -6,7 +6,7 @@ from django.core import checks
 from django.test import RequestFactory
 
 from accounts.checks import check_shared_cache
-from settings.proxies import client_ip
+from core.client_ip import client_ip
 from tests.accounts.conftest import DONE_URL
 from tests.factories import UserFactory
 

@@ -5,7 +5,7 @@ from alerts import kinds
 from alerts.models import Delivery
 from alerts.recording import record_event
 from alerts.rendering import build_message
-from settings.emails import SUBJECT_MAX_LENGTH, clean_subject
+from core.emails import SUBJECT_MAX_LENGTH, clean_subject
 from tests.alerts.conftest import WINDOW_START
 from tests.factories import AlertRecipientFactory
 

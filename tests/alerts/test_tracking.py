@@ -13,7 +13,7 @@ from django.urls import clear_url_caches
 from alerts import kinds
 from alerts.models import AlertRecipient, Delivery
 from alerts.recording import record_event
-from settings.checks import check_webhook_secret
+from core.checks import check_webhook_secret
 from tests.alerts.conftest import WINDOW_START
 
 pytestmark = pytest.mark.django_db

@@ -1,11 +1,11 @@
-"""settings.checks: a wrong email variable is reported at start-up, naming what to set."""
+"""core.checks: a wrong email variable is reported at start-up, naming what to set."""
 
 import pytest
 from django.core import checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from settings.checks import check_mailers
+from core.checks import check_mailers
 
 
 def reported(messages: list[checks.CheckMessage]) -> list[tuple[str, str, str, str]]:

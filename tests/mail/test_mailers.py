@@ -8,14 +8,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils.module_loading import import_string
 
-from settings.mailers import (
-    ANYMAIL_PROVIDERS,
-    BACKENDS,
-    DJANGO_BACKENDS,
-    backend_path,
-    build_anymail,
-    build_mailers,
-)
+from core.mail_backends import ANYMAIL_PROVIDERS, BACKENDS, DJANGO_BACKENDS, backend_path
+from settings.mailers import build_anymail, build_mailers
 from tests.conftest import make_env
 
 FILES = Path("/srv/mail")

@@ -1,6 +1,6 @@
 import pytest
 
-from accounts.masking import mask_email
+from core.masking import mask_email
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from settings.views import server_error
+from core.views import server_error
 
 
 def test_server_error_page_needs_no_database_and_says_sorry():

@@ -7,7 +7,7 @@ answer holds no secret and nothing derived from the Host header.
 
 Apps add their own figures by registering a probe from their AppConfig.ready():
 
-    from settings.health import register_probe
+    from core.health import register_probe
     register_probe("pending_deliveries", count_pending_deliveries)
 
 A probe is a function without arguments returning something JSON can carry. Only the database

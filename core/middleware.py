@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django_structlog.app_settings import app_settings
 from django_structlog.middlewares import RequestMiddleware as StructlogRequestMiddleware
 
-from .proxies import client_ip
+from .client_ip import client_ip
 
 REQUEST_ID_HEADER = "X-Request-ID"
 
@@ -32,7 +32,7 @@ class RequestMiddleware(StructlogRequestMiddleware):
 
     def __init__(self, get_response: Any) -> None:
         super().__init__(get_response)
-        request_finished.connect(clear_log_context, dispatch_uid="settings.clear_log_context")
+        request_finished.connect(clear_log_context, dispatch_uid="core.clear_log_context")
 
     @classmethod
     def bind_ip(cls, request: HttpRequest) -> None:

@@ -15,7 +15,7 @@ from django.core.mail import mailers
 from django.core.mail.handler import DEFAULT_MAILER_BACKEND
 from django.utils.module_loading import import_string
 
-from settings.mailers import (
+from .mail_backends import (
     BACKENDS,
     DJANGO_BACKENDS,
     MAILER_ENV_PREFIXES,

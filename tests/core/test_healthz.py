@@ -4,7 +4,7 @@ import pytest
 from django.db import connections
 from django.db.utils import load_backend
 
-from settings import health
+from core import health
 from tests.ports import free_port
 
 

@@ -1,0 +1,16 @@
+"""Shared runtime code of the project: templated email, the client IP, error pages, request
+logging context, /healthz and the project-wide system checks. It imports no other app of ours."""
+
+from django.apps import AppConfig
+from django.core import checks
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "Birthday core"
+
+    def ready(self) -> None:
+        from .checks import check_mailers, check_webhook_secret
+
+        checks.register(check_mailers, "mail")
+        checks.register(check_webhook_secret, "mail")
