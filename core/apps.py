@@ -11,6 +11,10 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from .checks import check_mailers, check_webhook_secret
+        from .task_logs import TaskLogContext
 
         checks.register(check_mailers, "mail")
         checks.register(check_webhook_secret, "mail")
+        # Kept on the config: signals hold their receivers weakly.
+        self.task_log_context = TaskLogContext()
+        self.task_log_context.connect_signals()

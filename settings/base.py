@@ -141,7 +141,9 @@ LOGGING = build_logging(
 DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env.bool("TRUST_REQUEST_ID_HEADER", default=False)
 # A task's log lines carry the request id of the request that enqueued it. The context travels
 # through a cache every web and worker process shares: the database (`migrate` makes its table).
-DJANGO_STRUCTLOG_DJANGO_TASKS_ENABLED = True
+# core.task_logs connects django-structlog's task receiver itself (so it stays off here), minus
+# the cache for tasks whose rows carry their request ids (the alerts' send pass).
+DJANGO_STRUCTLOG_DJANGO_TASKS_ENABLED = False
 # `default` counts the password reset limits. Process memory is right for `make run` (one web
 # process); several web processes need a shared one: CACHE_URL=dbcache://birthday_cache (the
 # production default) or a Redis URL. `manage.py check --deploy` warns otherwise.
