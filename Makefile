@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-dev
 
-.PHONY: run test lint format messages worker bench screenshots clean
+.PHONY: run test test-fast lint format messages worker bench screenshots clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; v = open(".python-version").read().strip(); \
@@ -21,9 +21,11 @@ $(INSTALLED): $(PY) requirements/base.txt requirements/prod.txt requirements/dev
 run: $(INSTALLED)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_data
+	$(PY) manage.py send_reminders --now
 	@echo "Birthday runs at http://127.0.0.1:8000 (mail goes to sent_emails/). Ctrl+C stops it."
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(PY) manage.py db_worker --interval 0.5 & \
+	  $(PY) manage.py run_scheduler & \
 	  $(PY) manage.py runserver 127.0.0.1:8000
 
 worker: $(INSTALLED)
@@ -36,6 +38,10 @@ lint: $(INSTALLED)
 
 test: lint
 	$(VENV)/bin/pytest
+
+# The fast part while you work: no drills, browser journeys or other processes (marker `slow`).
+test-fast: $(INSTALLED)
+	$(VENV)/bin/pytest -m "not slow"
 
 bench: $(INSTALLED)
 	$(PY) -m bench.run

@@ -1,12 +1,15 @@
-"""The site's user: Django's, with an email that is required and unique ignoring case."""
+"""The site's user: Django's, with an email that is required and unique ignoring case, and its
+reminder preferences (accounts/preferences.py)."""
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from .preferences import ReminderPreferences
 
-class User(AbstractUser):
+
+class User(ReminderPreferences, AbstractUser):
     email = models.EmailField(_("email address"))
 
     class Meta(AbstractUser.Meta):

@@ -92,3 +92,26 @@ class Congratulation(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+class ReminderPass(models.Model):
+    """One reminder pass (birthday/reminders.py): the scheduler's claim on its hour, and its count.
+
+    `hour` is unique: the first scheduled pass of an hour inserts it, any other finds it taken
+    and does nothing, however many schedulers and workers run. `manage.py send_reminders`
+    leaves it empty (an operator's pass runs whenever asked).
+    """
+
+    hour = models.DateTimeField(_("hour claimed"), unique=True, null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    users = models.PositiveIntegerField(_("accounts reminded"), default=0)
+    reminders = models.PositiveIntegerField(_("reminders"), default=0)
+
+    class Meta:
+        verbose_name = _("reminder pass")
+        verbose_name_plural = _("reminder passes")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M}"

@@ -5,8 +5,19 @@ beatles_name_rejected
     sender: the form class
     first_name: str, last_name: str: as the user typed them (unnormalized)
     user: the submitting user, or None when not known
+
+birthday_reminders_due
+    Sent by the reminder pass (`birthday.reminders.send_reminders`) once per pass for each
+    account with reminders due; every later pass that day sends the ones still due again (the
+    receiver sends each once).
+    sender: the Birthday model
+    user: the account whose birthdays they are (it keeps them, and chose when to be reminded)
+    reminders: list of `birthday.reminders.Reminder` (birthday_id, names, born, date,
+        days_left, age; `.as_json()`), by date
+    now: the moment of the pass (aware datetime)
 """
 
 from django.dispatch import Signal
 
 beatles_name_rejected = Signal()
+birthday_reminders_due = Signal()

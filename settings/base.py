@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "django_periodic_tasks",
     "anymail",
     "core",
     "django_structlog",
@@ -121,6 +122,10 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # Background work: Django's Tasks framework, queued in the database (`manage.py db_worker`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Recurring tasks (the hourly birthday reminders): `manage.py run_scheduler` (django-periodic-tasks)
+# enqueues them when due; the schedule lives in the database, so any number of schedulers enqueue
+# each run once. Never started inside web or worker processes.
+PERIODIC_TASKS_AUTOSTART = False
 
 # Password reset (accounts): link lifetime, abuse limits, the cache that counts them, proxies.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)

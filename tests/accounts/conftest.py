@@ -1,12 +1,10 @@
-"""Helpers for the password tests: clean abuse counters, forms sent as a browser would."""
+"""Fixtures for the account tests: clean abuse counters, forms sent as a browser would."""
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-RESET_URL = "/auth/password_reset/"
-DONE_URL = "/auth/password_reset/done/"
-NEW_PASSWORD = "a-brand-new-passphrase-42"
+from tests.support.passwords import NEW_PASSWORD, RESET_URL
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,8 @@ from structlog.testing import capture_logs
 
 from accounts.retry import due_after_first, retry_delay
 from accounts.tasks import send_password_changed_email, send_password_reset_email
-from tests.conftest import link_in, use_smtp_mailer
+from tests.support.mail import link_in
+from tests.support.smtp import use_smtp_mailer
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@
 import pytest
 from django.test import Client
 
-from tests.accounts.conftest import NEW_PASSWORD
-from tests.conftest import link_in
 from tests.factories import PASSWORD
+from tests.support.mail import link_in
+from tests.support.passwords import NEW_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

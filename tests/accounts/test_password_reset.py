@@ -16,9 +16,10 @@ from django.utils.http import urlsafe_base64_encode
 from django_tasks_db.models import DBTaskResult
 
 from accounts.tasks import send_password_reset_email
-from tests.accounts.conftest import DONE_URL, NEW_PASSWORD, RESET_URL
-from tests.conftest import link_in
 from tests.factories import PASSWORD, UserFactory
+from tests.support.mail import link_in
+from tests.support.passwords import DONE_URL, NEW_PASSWORD, RESET_URL
+from tests.support.texts import RESET_SUBJECT
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def test_the_whole_flow_with_the_link_from_the_email(
 
     (message,) = mailoutbox
     assert message.to == [user.email]
-    assert message.subject == "Восстановление пароля на сайте «День рождения»"
+    assert message.subject == RESET_SUBJECT
     link = link_in(message)
     assert user.username in message.body
     assert "истекает через 1\xa0час" in message.body

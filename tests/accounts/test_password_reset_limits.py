@@ -7,8 +7,8 @@ from django.test import RequestFactory
 
 from accounts.checks import check_shared_cache
 from core.client_ip import client_ip
-from tests.accounts.conftest import DONE_URL
 from tests.factories import UserFactory
+from tests.support.passwords import DONE_URL
 
 pytestmark = pytest.mark.django_db
 

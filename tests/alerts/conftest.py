@@ -1,12 +1,9 @@
-import datetime as dt
+"""Fixtures for the alerts tests: a recipient list to count from, mail to a real SMTP server."""
 
 import pytest
 
 from alerts.models import AlertRecipient
-from tests.conftest import use_smtp_mailer
-
-# A moment at the start of a 600-second throttle window (epoch-aligned), for controlled time.
-WINDOW_START = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+from tests.support.smtp import use_smtp_mailer
 
 
 @pytest.fixture

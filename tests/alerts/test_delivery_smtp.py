@@ -10,8 +10,8 @@ from alerts.delivery import retry_delay, send_due
 from alerts.models import AlertRecipient, Delivery
 from alerts.recording import record_event
 from alerts.tasks import run_send
-from tests.alerts.conftest import WINDOW_START
 from tests.factories import AlertRecipientFactory
+from tests.support.moments import WINDOW_START
 
 BEATLES = kinds.BEATLES_NAME_REJECTED.name
 PAYLOAD = {"first_name": "Ринго", "last_name": "Старр", "user_id": None, "username": None}

@@ -10,8 +10,8 @@ from alerts.delivery import retry_delay, send_due
 from alerts.models import Delivery
 from alerts.recording import record_event
 from settings.mailers import build_mailers
-from tests.alerts.conftest import WINDOW_START
-from tests.conftest import make_env
+from tests.support.environments import make_env
+from tests.support.moments import WINDOW_START
 
 BEATLES = kinds.BEATLES_NAME_REJECTED.name
 T = WINDOW_START

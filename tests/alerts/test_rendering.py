@@ -6,8 +6,8 @@ from alerts.models import Delivery
 from alerts.recording import record_event
 from alerts.rendering import build_message
 from core.emails import SUBJECT_MAX_LENGTH, clean_subject
-from tests.alerts.conftest import WINDOW_START
 from tests.factories import AlertRecipientFactory
+from tests.support.moments import WINDOW_START
 
 BEATLES = kinds.BEATLES_NAME_REJECTED.name
 NASTY = [

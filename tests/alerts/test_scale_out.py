@@ -15,16 +15,18 @@ from django_tasks_db.models import DBTaskResult
 from alerts.delivery import send_due
 from alerts.models import Delivery
 from alerts.tasks import send_deliveries
-from tests.drills.workers import (
+from tests.support.processes import wait_until
+from tests.support.workers import (
     BATCH_SIZE,
     CLAIM_TIMEOUT,
     WorkerPool,
     arrivals,
     duplicates,
     pending_deliveries,
-    wait_until,
     worker_env,
 )
+
+pytestmark = pytest.mark.slow
 
 Status = Delivery.Status
 TOTAL = 1000

@@ -9,7 +9,7 @@ from django_tasks_db.models import DBTaskResult
 from alerts import kinds
 from alerts.models import Delivery
 from alerts.recording import record_event
-from tests.alerts.conftest import WINDOW_START
+from tests.support.moments import WINDOW_START
 
 pytestmark = pytest.mark.django_db
 

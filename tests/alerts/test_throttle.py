@@ -10,8 +10,8 @@ from alerts import kinds
 from alerts.delivery import claim, send_due
 from alerts.models import Delivery
 from alerts.recording import record_event, window_bounds
-from tests.alerts.conftest import WINDOW_START
 from tests.factories import AlertRecipientFactory
+from tests.support.moments import WINDOW_START
 
 BEATLES = kinds.BEATLES_NAME_REJECTED.name
 T = WINDOW_START

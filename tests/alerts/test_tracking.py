@@ -14,7 +14,7 @@ from alerts import kinds
 from alerts.models import AlertRecipient, Delivery
 from alerts.recording import record_event
 from core.checks import check_webhook_secret
-from tests.alerts.conftest import WINDOW_START
+from tests.support.moments import WINDOW_START
 
 pytestmark = pytest.mark.django_db
 

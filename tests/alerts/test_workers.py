@@ -16,8 +16,8 @@ from alerts.delivery import send_due
 from alerts.models import AlertRecipient, Delivery
 from alerts.recording import record_event
 from alerts.tasks import run_send, run_sweep
-from tests.alerts.conftest import WINDOW_START
 from tests.factories import AlertRecipientFactory
+from tests.support.moments import WINDOW_START
 
 BEATLES = kinds.BEATLES_NAME_REJECTED.name
 Status = Delivery.Status
@@ -127,10 +127,16 @@ def test_sweep_fails_a_delivery_that_used_its_last_attempt(settings):
 
 @pytest.mark.django_db
 def test_alerts_sweep_command_recovers_too(capsys):
-    left_in_sending(timezone.now() - dt.timedelta(hours=1))
+    stuck = left_in_sending(timezone.now() - dt.timedelta(hours=1))
+
     call_command("alerts_sweep")
-    assert len(mail.outbox) == 1
-    assert "1" in capsys.readouterr().out
+
+    stuck.refresh_from_db()
+    assert stuck.status == Status.SENT
+    [message] = mail.outbox
+    assert message.to == [stuck.recipient.email]
+    assert message.extra_headers["Message-ID"] == stuck.message_id
+    assert capsys.readouterr().out == "Sent 1 alert email(s).\n"
 
 
 @pytest.mark.django_db

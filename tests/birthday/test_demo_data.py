@@ -23,3 +23,21 @@ def test_demo_data_refuses_outside_development(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("load_demo_data")
+
+
+@pytest.mark.django_db
+def test_the_demo_user_always_has_a_birthday_tomorrow(settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from birthday.dates import days_until_birthday
+
+    settings.DEBUG = True
+    call_command("load_demo_data")
+    call_command("load_demo_data")
+    demo = get_user_model().objects.get(username="demo")
+    today = timezone.localdate()
+    tomorrow = [b for b in demo.birthdays.all() if days_until_birthday(b.birthday, today) == 1]
+    assert len(tomorrow) == 1
+    assert tomorrow[0].birthday < today - dt.timedelta(days=365)

@@ -8,8 +8,7 @@ from birthday.dates import years_before
 from birthday.forms import BirthdayForm
 from birthday.signals import beatles_name_rejected
 from tests.factories import BirthdayFactory, TagFactory
-
-BEATLES_ERROR = "Мы тоже любим Битлз, но введите, пожалуйста, настоящее имя!"
+from tests.support.texts import BEATLES_ERROR
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from birthday.models import Birthday
-from tests.fuzzing import SCRIPT, fuzz, hostile_text
+from tests.support.fuzzing import SCRIPT, fuzz, hostile_text
 
 dates = st.one_of(
     st.dates(min_value=dt.date(1, 1, 1)).map(dt.date.isoformat),

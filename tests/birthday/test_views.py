@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from birthday.models import Birthday, Congratulation
 from tests.factories import BirthdayFactory, CongratulationFactory, TagFactory
+from tests.support.texts import BEATLES_ERROR, DELETED, NOT_FOUND, SAVED
 
 # A 1x1 GIF: the smallest image Pillow accepts.
 GIF = (
@@ -81,7 +82,7 @@ def test_detail_on_the_day_says_happy_birthday(client):
 def test_missing_birthday_is_a_friendly_404(client):
     response = client.get("/birthday/999999/")
     assert response.status_code == 404
-    assert "Страница не найдена" in response.text
+    assert NOT_FOUND in response.text
 
 
 @pytest.mark.django_db
@@ -134,7 +135,7 @@ def test_beatles_name_keeps_what_was_typed_and_shows_the_error(user_client):
         create_url(), {"first_name": "Ринго", "last_name": "Старр", "birthday": "1940-07-07"}
     )
     assert response.status_code == 400
-    assert "Мы тоже любим Битлз, но введите, пожалуйста, настоящее имя!" in response.text
+    assert BEATLES_ERROR in response.text
     assert 'value="Ринго"' in response.text
     assert not Birthday.objects.exists()
 
@@ -164,14 +165,14 @@ def test_author_edits(user_client, birthday):
     )
     birthday.refresh_from_db()
     assert (birthday.first_name, birthday.birthday) == ("Новое", dt.date(1991, 1, 1))
-    assert "Изменения сохранены." in response.text
+    assert SAVED in response.text
 
 
 @pytest.mark.django_db
 def test_author_deletes(user_client, birthday):
     response = user_client.post(reverse("birthday:delete", args=[birthday.pk]), follow=True)
     assert not Birthday.objects.exists()
-    assert "День рождения удалён." in response.text
+    assert DELETED in response.text
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ import pytest
 from django.test import RequestFactory
 
 from core.views import server_error
+from tests.support.texts import NOT_FOUND
 
 
 def test_server_error_page_needs_no_database_and_says_sorry():
@@ -16,5 +17,5 @@ def test_server_error_page_needs_no_database_and_says_sorry():
 def test_unknown_page_is_a_friendly_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
-    assert "Страница не найдена" in response.text
+    assert NOT_FOUND in response.text
     assert 'class="site-header"' in response.text

@@ -5,7 +5,7 @@ from django.db import connections
 from django.db.utils import load_backend
 
 from core import health
-from tests.ports import free_port
+from tests.support.ports import free_port
 
 
 @pytest.fixture

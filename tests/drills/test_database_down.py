@@ -12,8 +12,10 @@ import pytest
 from django.db import connection, connections
 
 from alerts.models import Alert
+from tests.support.texts import BEATLES_ERROR
 
-BEATLES_ERROR = "Мы тоже любим Битлз, но введите, пожалуйста, настоящее имя!"
+pytestmark = pytest.mark.slow
+
 RINGO = {"first_name": "Ринго", "last_name": "Старр", "birthday": "1940-07-07"}
 
 

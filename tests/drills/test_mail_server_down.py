@@ -14,10 +14,12 @@ from django.utils import timezone
 
 from alerts.models import Delivery
 from alerts.tasks import run_send, run_sweep
-from tests.conftest import use_smtp_mailer
-from tests.drills.workers import arrivals
+from tests.support.smtp import use_smtp_mailer
+from tests.support.texts import BEATLES_ERROR
+from tests.support.workers import arrivals
 
-BEATLES_ERROR = "Мы тоже любим Битлз, но введите, пожалуйста, настоящее имя!"
+pytestmark = pytest.mark.slow
+
 BEATLES = itertools.cycle(
     [("Ринго", "Старр"), ("John", "Lennon"), ("пол", "МАККАРТНИ"), ("George", "Harrison")]
 )

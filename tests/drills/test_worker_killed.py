@@ -12,17 +12,19 @@ import pytest
 
 from alerts.models import Delivery
 from alerts.tasks import send_deliveries
-from tests.conftest import RecordingHandler
-from tests.drills.workers import (
+from tests.support.processes import wait_until
+from tests.support.smtp import RecordingHandler
+from tests.support.workers import (
     BATCH_SIZE,
     CLAIM_TIMEOUT,
     WorkerPool,
     arrivals,
     duplicates,
     pending_deliveries,
-    wait_until,
     worker_env,
 )
+
+pytestmark = pytest.mark.slow
 
 TOTAL = 100
 KILL_AT = BATCH_SIZE + BATCH_SIZE // 2  # the middle of the second batch

@@ -7,22 +7,20 @@ they reach the server's database through `LiveSite.shell`.
 """
 
 import itertools
-import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.conftest import SMTPServer, require_or_skip
+from tests.support.mail import Inbox
+from tests.support.services import require_or_skip
+from tests.support.smtp import SMTPServer
 
+from .artifacts import save_artifacts
 from .browser import chromium_path, launch_chromium
-from .mail import Inbox
-from .server import PROJECT_DIR, LiveSite
+from .server import LiveSite
+from .steps import DESKTOP, PASSWORD
 
-ARTIFACTS_DIR = PROJECT_DIR / "test-artifacts" / "e2e"
-DESKTOP = {"width": 1280, "height": 800}
-PASSWORD = "e2e-Birthday-2026!"
 _usernames = itertools.count(1)
 
 
@@ -112,13 +110,3 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytes
         folder = save_artifacts(item.nodeid, page, funcargs.get("live_site"))
         report.sections.append(("e2e artifacts", f"screenshot, HTML and server log in {folder}"))
     return report
-
-
-def save_artifacts(nodeid: str, page: Page, site: LiveSite | None) -> Path:
-    folder = ARTIFACTS_DIR / re.sub(r"[^\w.-]+", "_", nodeid.removeprefix("tests/e2e/"))
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=folder / "page.png", full_page=True)
-    (folder / "page.html").write_text(page.content())
-    if site is not None:
-        (folder / "server.log").write_text(site.log("server"))
-    return folder

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
+from tests.support.mail import link_in, wait_for_file
+from tests.support.processes import PROJECT_DIR
+
 from .browser import launch_chromium
-from .mail import link_in, text_of, wait_for_file
-from .server import PROJECT_DIR, LiveSite
+from .server import LiveSite
 from .steps import fill_birthday_form, log_in
 
 OUTPUT_DIR = PROJECT_DIR / "docs" / "screenshots"
@@ -55,7 +57,7 @@ def password_reset_shots(site: LiveSite, page: Page) -> list[Path]:
     shots = [shoot(page, "password-reset")]
     page.get_by_role("button", name="Отправить ссылку").click()
     page.get_by_role("heading", name="Проверьте почту").wait_for()
-    page.goto(link_in(text_of(wait_for_file(site.mail_dir)), f"{site.url}/auth/reset/"))
+    page.goto(link_in(wait_for_file(site.mail_dir), site.url))
     page.get_by_role("heading", name="Новый пароль").wait_for()
     shots.append(shoot(page, "password-reset-confirm"))
     return shots

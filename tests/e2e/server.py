@@ -1,18 +1,12 @@
 """The site under test as real processes: `runserver` and a `db_worker`, on a temporary database."""
 
 import os
-import signal
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
-from tests.ports import free_port
+from tests.support.ports import free_port
+from tests.support.processes import Process, manage, manage_py, wait_for_http
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT = 30.0
 # Seconds between the worker's looks at the task queue: email leaves soon after the request.
 WORKER_INTERVAL = 0.2
@@ -57,19 +51,11 @@ class LiveSite:
             "DEBUG": "True",
             "PYTHONUNBUFFERED": "1",
         }
-        self._processes: list[subprocess.Popen] = []
+        self._processes: dict[str, Process] = {}
 
     def manage(self, *args: str) -> str:
         """Runs a management command against the site's database and returns its output."""
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=PROJECT_DIR,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        result = manage(self.env, *args, timeout=60)
         if result.returncode:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
         return result.stdout
@@ -82,18 +68,15 @@ class LiveSite:
         self.manage("migrate", "--noinput")  # also creates the cache tables
         self._spawn("server", "runserver", f"127.0.0.1:{self.port}", "--noreload")
         self._spawn("worker", "db_worker", "--interval", str(WORKER_INTERVAL))
-        self._wait_until_ready()
+        try:
+            wait_for_http(self.url + "/", self._processes.values(), STARTUP_TIMEOUT)
+        except RuntimeError:
+            self.stop()
+            raise
 
     def stop(self) -> None:
-        for process in self._processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self._processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        for process in self._processes.values():
+            process.stop()
         self._processes.clear()
         self._tmp.cleanup()
 
@@ -102,33 +85,5 @@ class LiveSite:
         return (self.root / f"{name}.log").read_text(errors="replace")
 
     def _spawn(self, name: str, *args: str) -> None:
-        with (self.root / f"{name}.log").open("wb") as log:
-            self._processes.append(
-                subprocess.Popen(
-                    [sys.executable, "manage.py", *args],
-                    cwd=PROJECT_DIR,
-                    env=self.env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
-            )
-
-    def _wait_until_ready(self) -> None:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while time.monotonic() < deadline:
-            for process, name in zip(self._processes, ("server", "worker"), strict=True):
-                if process.poll() is not None:
-                    self._fail(f"{name} exited early:\n{self.log(name)}")
-            try:
-                with urllib.request.urlopen(self.url + "/", timeout=2) as response:  # noqa: S310
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.2)
-        self._fail(f"the server did not answer within {STARTUP_TIMEOUT} s")
-
-    def _fail(self, message: str) -> None:
-        logs = {name: self.log(name) for name in ("server", "worker")}
-        self.stop()
-        raise RuntimeError(f"{message}\n--- server log ---\n{logs['server']}")
+        log_path = self.root / f"{name}.log"
+        self._processes[name] = Process(manage_py(*args), self.env, log_path, group=True)

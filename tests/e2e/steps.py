@@ -5,6 +5,9 @@ import io
 from PIL import Image
 from playwright.sync_api import Page, expect
 
+PASSWORD = "e2e-Birthday-2026!"  # every user the journeys create has it
+DESKTOP = {"width": 1280, "height": 800}
+
 
 def log_in(page: Page, username: str, password: str) -> None:
     page.goto("/auth/login/")

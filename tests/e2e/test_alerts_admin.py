@@ -5,15 +5,15 @@ import time
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import PASSWORD
-from .mail import Inbox, text_of
-from .server import LiveSite
-from .steps import fill_birthday_form, log_in
+from tests.support.mail import Inbox, text_of
+from tests.support.texts import ALERT_SUBJECT, BEATLES_KIND
 
-pytestmark = pytest.mark.browser
+from .server import LiveSite
+from .steps import PASSWORD, fill_birthday_form, log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 RECIPIENT = "beatles-watch@acme.not"
-ALERT_SUBJECT = "Another Beatles member"
 SENT_TIMEOUT = 10.0
 
 
@@ -40,7 +40,7 @@ def add_recipient(page: Page, email: str) -> None:
     page.get_by_role("link", name="Добавить получатель оповещений").click()
     page.get_by_label("Эл. почта").fill(email)
     page.get_by_label("Имя").fill("Beatles watch")
-    page.locator("select[name='subscriptions-0-kind']").select_option(label="Отклонено имя битла")
+    page.locator("select[name='subscriptions-0-kind']").select_option(label=BEATLES_KIND)
     page.get_by_role("button", name="Сохранить", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text(email)
 

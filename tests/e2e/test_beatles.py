@@ -3,16 +3,13 @@
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.support.mail import Inbox, text_of
+from tests.support.texts import ALERT_LINE, ALERT_SUBJECT, BEATLES_ERROR
+
 from .a11y import assert_accessible
-from .conftest import PASSWORD
-from .mail import Inbox, text_of
-from .steps import fill_birthday_form, log_in
+from .steps import PASSWORD, fill_birthday_form, log_in
 
-pytestmark = pytest.mark.browser
-
-BEATLES_ERROR = "Мы тоже любим Битлз, но введите, пожалуйста, настоящее имя!"
-ALERT_SUBJECT = "Another Beatles member"
-ALERT_LINE = "Ринго Старр пытался опубликовать запись!"
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_a_beatle_is_refused_and_the_admin_gets_an_email(

@@ -7,12 +7,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, expect
 
-from .a11y import assert_accessible
-from .conftest import PASSWORD
-from .server import LiveSite
-from .steps import fill_birthday_form, png
+from tests.support.texts import DELETED, SAVED
 
-pytestmark = pytest.mark.browser
+from .a11y import assert_accessible
+from .server import LiveSite
+from .steps import PASSWORD, fill_birthday_form, png
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture
@@ -83,7 +84,7 @@ def test_sign_up_add_edit_congratulate_and_delete(
     expect(page.get_by_label("Имя")).to_have_value("Мария")
     page.get_by_label("Фамилия").fill("Склодовская-Кюри")
     page.get_by_role("button", name="Сохранить").click()
-    expect(page.get_by_role("status")).to_have_text("Изменения сохранены.")
+    expect(page.get_by_role("status")).to_have_text(SAVED)
     expect(page.get_by_role("heading", level=1)).to_have_text("Мария Склодовская-Кюри")
 
     # Congratulate.
@@ -98,6 +99,6 @@ def test_sign_up_add_edit_congratulate_and_delete(
     expect(page.get_by_role("heading", level=1)).to_have_text("Удалить день рождения")
     assert_accessible(page)
     page.get_by_role("button", name="Удалить").click()
-    expect(page.get_by_role("status")).to_have_text("День рождения удалён.")
+    expect(page.get_by_role("status")).to_have_text(DELETED)
     expect(page.get_by_text("Мария Склодовская-Кюри")).to_have_count(0)
     assert page.goto(detail_url).status == 404

@@ -6,9 +6,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .a11y import assert_accessible
-from .conftest import PASSWORD
+from .steps import PASSWORD
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CYRILLIC = re.compile(r"[А-Яа-яЁё]+")
 # Names and tags are data, not the site's words: the ones other journeys leave in the database.

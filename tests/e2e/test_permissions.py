@@ -4,10 +4,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .a11y import assert_accessible
-from .conftest import PASSWORD
-from .steps import log_in
+from .steps import PASSWORD, log_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.mark.parametrize("action", ["edit", "delete"])

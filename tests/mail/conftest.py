@@ -1,13 +1,10 @@
-"""Real parts for mail tests: an SMTP server that demands AUTH, on loopback."""
+"""Fixtures for the mail tests: an SMTP server that demands AUTH, on loopback."""
 
 from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import SMTPServer
-
-SMTP_LOGIN = "mailer"
-SMTP_PASSWORD = "s3cret-$mtp"  # a `$` on purpose: values are taken literally
+from tests.support.smtp import SMTP_LOGIN, SMTP_PASSWORD, SMTPServer
 
 
 @pytest.fixture

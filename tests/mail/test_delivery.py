@@ -10,7 +10,7 @@ from anymail.exceptions import AnymailAPIError
 from anymail.message import AnymailMessage
 from django.core.mail import EmailMultiAlternatives, mailers
 
-from tests.mail.conftest import SMTP_LOGIN, SMTP_PASSWORD
+from tests.support.smtp import SMTP_LOGIN, SMTP_PASSWORD
 
 # The loopback test server takes AUTH without TLS on purpose; aiosmtpd warns about it.
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")

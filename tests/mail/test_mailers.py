@@ -10,7 +10,7 @@ from django.utils.module_loading import import_string
 
 from core.mail_backends import ANYMAIL_PROVIDERS, BACKENDS, DJANGO_BACKENDS, backend_path
 from settings.mailers import build_anymail, build_mailers
-from tests.conftest import make_env
+from tests.support.environments import make_env
 
 FILES = Path("/srv/mail")
 

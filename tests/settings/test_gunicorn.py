@@ -3,15 +3,16 @@
 import http.client
 import json
 import re
-import subprocess
 import sys
 import time
 
 import pytest
-from django.conf import settings
 
-from tests.ports import free_port
-from tests.settings.prod_env import SITE_HOST, manage, prod_env
+from tests.support.environments import SITE_HOST, prod_env
+from tests.support.ports import free_port
+from tests.support.processes import Process, manage, wait_for_http
+
+pytestmark = pytest.mark.slow
 
 
 def get(port: int, path: str, **headers: str) -> tuple[http.client.HTTPResponse, bytes]:
@@ -26,37 +27,27 @@ def get(port: int, path: str, **headers: str) -> tuple[http.client.HTTPResponse,
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """gunicorn on a loopback port after migrate and collectstatic."""
+    """gunicorn on a loopback port after migrate and collectstatic: (port, its Process)."""
     tmp_path = tmp_path_factory.mktemp("prod")
     env = prod_env(tmp_path, WEB_CONCURRENCY="1")
     for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
         result = manage(env, *command)
         assert result.returncode == 0, result.stderr
     port = free_port()
-    log = (tmp_path / "gunicorn.log").open("w+")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "settings.wsgi", "--bind", f"127.0.0.1:{port}"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+    bind = f"127.0.0.1:{port}"
+    gunicorn = Process(
+        [sys.executable, "-m", "gunicorn", "settings.wsgi", "--bind", bind],
+        env,
+        tmp_path / "gunicorn.log",
+        group=True,
     )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if get(port, "/healthz")[0].status == 200:
-                break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            log.seek(0)
-            pytest.fail(f"gunicorn did not start:\n{log.read()}")
-        time.sleep(0.2)
-    yield port, log
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    try:
+        wait_for_http(f"http://{bind}/healthz", [gunicorn])
+    except RuntimeError as error:
+        gunicorn.stop()
+        pytest.fail(f"gunicorn did not start: {error}")
+    yield port, gunicorn
+    gunicorn.stop()
 
 
 def proxied(**headers: str) -> dict[str, str]:
@@ -111,12 +102,11 @@ def test_healthz_answers_a_load_balancer(server):
 
 
 def test_logs_are_json_lines_with_the_request_id(server):
-    port, log = server
+    port, gunicorn = server
     response, _ = get(port, "/no-such-page/", **proxied())
     request_id = response.getheader("X-Request-ID")
     time.sleep(0.2)
-    log.seek(0)
-    lines = [json.loads(line) for line in log.read().splitlines()]
+    lines = [json.loads(line) for line in gunicorn.log().splitlines()]
     mine = [line for line in lines if line.get("request_id") == request_id]
     assert {line["event"] for line in mine} == {
         "request_started",

@@ -8,8 +8,8 @@ import pytest
 import structlog
 
 from settings.logging import build_logging
-from tests.conftest import logs_in
 from tests.settings.tasks import log_a_line
+from tests.support.logs import logs_in
 
 
 def by_event(lines: list[dict], event: str) -> dict:

@@ -8,7 +8,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
-from tests.conftest import link_in, use_smtp_mailer
+from tests.support.mail import link_in
+from tests.support.smtp import use_smtp_mailer
 
 ADDRESS = "Zelda.Quinn+birthday@example.org"
 SIGN_UP_PASSWORD = "plum-Orbit-sails-7-quietly"

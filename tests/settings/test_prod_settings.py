@@ -4,7 +4,10 @@ import json
 
 import pytest
 
-from tests.settings.prod_env import manage, prod_env
+from tests.support.environments import prod_env
+from tests.support.processes import manage
+
+pytestmark = pytest.mark.slow
 
 
 def test_check_deploy_reports_no_issue(tmp_path):

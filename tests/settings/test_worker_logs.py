@@ -2,7 +2,12 @@
 
 import json
 
-from tests.settings.prod_env import manage, prod_env
+import pytest
+
+from tests.support.environments import prod_env
+from tests.support.processes import manage
+
+pytestmark = pytest.mark.slow
 
 ENQUEUE = (
     "import structlog; from tests.settings.tasks import log_a_line\n"

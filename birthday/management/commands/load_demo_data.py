@@ -1,4 +1,8 @@
-"""Demo data for a development machine: two logins and a few birthdays. Safe to run twice."""
+"""Demo data for a development machine: two logins and a few birthdays. Safe to run twice.
+
+One of the demo user's birthdays is always tomorrow, so that `make run` (which runs
+`send_reminders --now`) puts a reminder into sent_emails/ straight away.
+"""
 
 import datetime as dt
 
@@ -6,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from birthday.models import Birthday, Tag
 
@@ -19,6 +24,8 @@ BIRTHDAYS = [
     ("Марина", "Цветаева", dt.date(1992, 10, 8), ["работа"]),
     ("Ада", "Лавлейс", dt.date(2000, 2, 29), ["работа", "друзья"]),
 ]
+# Moved to tomorrow on every run; born in a leap year, so that 29 February works too.
+TOMORROW = ("Сергей", "Есенин", 1896, ["друзья"])
 
 
 class Command(BaseCommand):
@@ -39,6 +46,15 @@ class Command(BaseCommand):
                     defaults={"author": demo},
                 )
                 birthday.tags.add(*(tags[name] for name in tag_names))
+            first_name, last_name, year, tag_names = TOMORROW
+            tomorrow = timezone.localdate() + dt.timedelta(days=1)
+            birthday, _ = Birthday.objects.update_or_create(
+                first_name=first_name,
+                last_name=last_name,
+                author=demo,
+                defaults={"birthday": tomorrow.replace(year=year)},
+            )
+            birthday.tags.add(*(tags[name] for name in tag_names))
         self.stdout.write(
             f"Demo logins: {DEMO_USER[0]} / {DEMO_USER[2]} (user), "
             f"{DEMO_ADMIN[0]} / {DEMO_ADMIN[2]} (admin at /admin/)"

@@ -1,29 +1,25 @@
-"""Real task workers for the drills: `manage.py db_worker` processes on the test database.
+"""Real task workers: `manage.py db_worker` processes on the test database, and their work.
 
 The test process creates the rows (in a transactional test, so they are committed), runs the SMTP
 server on loopback and enqueues tasks; the workers are separate processes with their own
-environment, as in production, pointed at the same test database.
+environment, as in production, pointed at the same test database. Used by the drills and the
+scale-out test.
 """
 
-import json
 import os
-import signal
-import subprocess
-import sys
-import time
 from collections import Counter
-from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import quote
 
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
 from alerts import kinds
 from alerts.models import Alert, AlertRecipient, Delivery
 from alerts.recording import new_message_id, window_bounds
+from tests.support.logs import json_lines
+from tests.support.processes import Process, basic_env, manage_py, wait_until
 
 CLAIM_TIMEOUT = 5
 BATCH_SIZE = 20
@@ -41,12 +37,7 @@ def database_url() -> str:
 
 def worker_env(smtp_port: int, **overrides: str) -> dict[str, str]:
     """A worker's environment: only what is set here, mail to the loopback SMTP server."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")
-    }
-    env.update(
+    env = basic_env(
         DJANGO_SETTINGS_MODULE="settings.dev",
         DEBUG="False",
         DATABASE_URL=database_url(),
@@ -63,49 +54,20 @@ def worker_env(smtp_port: int, **overrides: str) -> dict[str, str]:
     return env
 
 
-class Worker:
-    """One `manage.py db_worker` process; its output goes to a file (a pipe could fill up)."""
+class Worker(Process):
+    """One `manage.py db_worker` process, logging JSON lines to `<log_dir>/<worker_id>.log`."""
 
     def __init__(self, worker_id: str, env: dict[str, str], log_dir: Path) -> None:
         self.worker_id = worker_id
-        self.log_path = log_dir / f"{worker_id}.log"
-        with self.log_path.open("w") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "manage.py", *WORKER_ARGS, "--worker-id", worker_id],
-                cwd=settings.BASE_DIR,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
+        super().__init__(
+            manage_py(*WORKER_ARGS, "--worker-id", worker_id), env, log_dir / f"{worker_id}.log"
+        )
 
     def lines(self) -> list[dict]:
-        lines = []
-        for line in self.log_path.read_text().splitlines():
-            try:
-                lines.append(json.loads(line))
-            except json.JSONDecodeError:
-                lines.append({"event": line})
-        return lines
+        return json_lines(self.log())
 
     def started(self) -> bool:
         return any("Starting worker" in str(line.get("event")) for line in self.lines())
-
-    def kill(self) -> None:
-        """SIGKILL: no cleanup, no bookkeeping, claims left behind."""
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
     def has_open_smtp_connection(self, smtp_port: int) -> bool:
         """Mid-batch: the worker holds an ESTABLISHED connection to the SMTP server (Linux)."""
@@ -150,14 +112,6 @@ class WorkerPool:
     def __exit__(self, *exc_info) -> None:
         for worker in self.workers:
             worker.stop()
-
-
-def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for: {what}")
-        time.sleep(0.05)
 
 
 def pending_deliveries(count: int, recipients: int = 10) -> list[Delivery]:

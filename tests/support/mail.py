@@ -1,4 +1,7 @@
-"""Email as the journeys see it: what reached the loopback SMTP server, and the links in it."""
+"""Email as its reader sees it: the text, the links in it, and waiting for it to arrive.
+
+Messages are Django's (`mail.outbox`) or what a server received (`email.message.EmailMessage`).
+"""
 
 import email
 import email.policy
@@ -6,10 +9,10 @@ import re
 import time
 from email.message import EmailMessage
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # tests.conftest needs Django's settings, which `make screenshots` lacks
-    from tests.conftest import SMTPServer
+from django.conf import settings
+
+from tests.support.smtp import SMTPServer
 
 MAIL_TIMEOUT = 10.0
 
@@ -21,7 +24,7 @@ class Inbox:
     once, so a journey never mistakes another one's email for its own.
     """
 
-    def __init__(self, server: "SMTPServer") -> None:
+    def __init__(self, server: SMTPServer) -> None:
         self.server = server
         self._taken: set[int] = set()
 
@@ -46,16 +49,33 @@ def recipients(message: EmailMessage) -> list[str]:
     return [address.addr_spec for address in message["To"].addresses]
 
 
-def text_of(message: EmailMessage) -> str:
+def text_of(message) -> str:
     """The plain-text part, as a mail client shows it to someone who prefers text."""
-    return message.get_body(preferencelist=("plain",)).get_content()
+    if isinstance(message, EmailMessage):
+        return message.get_body(preferencelist=("plain",)).get_content()
+    return message.body
 
 
-def link_in(text: str, prefix: str) -> str:
-    """The one link in `text` that starts with `prefix` (an absolute URL)."""
-    links = re.findall(re.escape(prefix) + r"\S+", text)
-    assert len(links) == 1, f"expected one link starting with {prefix} in:\n{text}"
-    return links[0]
+def html_of(message) -> str:
+    if isinstance(message, EmailMessage):
+        return message.get_body(preferencelist=("html",)).get_content()
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    return html
+
+
+def link_in(message, site_url: str | None = None) -> str:
+    """The one password reset link in an email; the HTML part must carry the same link.
+
+    Links start with `site_url`, the test settings' SITE_URL unless a live site has its own.
+    """
+    text = text_of(message)
+    pattern = re.escape(site_url or settings.SITE_URL) + r"/auth/reset/[^/\s]+/[^/\s]+/"
+    links = set(re.findall(pattern, text))
+    assert len(links) == 1, f"expected one reset link in:\n{text}"
+    (link,) = links
+    assert f'href="{link}"' in html_of(message)
+    return link
 
 
 def wait_for_file(folder: Path, timeout: float = MAIL_TIMEOUT) -> EmailMessage:
