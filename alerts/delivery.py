@@ -10,16 +10,17 @@ same Message-ID.
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import structlog
 from django.conf import settings
-from django.core.mail import EmailMessage, mailers
+from django.core.mail import EmailMessage
 from django.db import connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import Case, CharField, F, QuerySet, Value, When
 from django.utils import timezone
 
+from . import sending
 from .models import Delivery
 from .rendering import build_message
 
@@ -69,24 +70,33 @@ def claim(ids: Iterable[int] | None = None, *, now: dt.datetime) -> tuple[str, l
 
 
 def send_claimed(token: str, deliveries: list[Delivery], *, now: dt.datetime) -> BatchResult:
-    """Send claimed deliveries over ONE connection of the `alerts` mailer; record each outcome."""
+    """Send claimed deliveries over ALERTS_SEND_CONCURRENCY connections; record each outcome.
+
+    Messages are rendered here while the lanes already send the first ones (alerts.sending).
+    The sent deliveries are recorded in one UPDATE for the batch, each failure on its own.
+    """
     result = BatchResult()
-    done = 0
-    try:
-        with mailers["alerts"] as mail_connection:
-            for delivery in deliveries:
+    built: list[tuple[Delivery, EmailMessage]] = []
+
+    def messages() -> Iterator[EmailMessage]:
+        for delivery in deliveries:
+            try:
                 message = build_message(delivery)
-                try:
-                    mail_connection.send_messages([message])
-                except Exception as error:
-                    _record_failure(token, delivery, error, now, result)
-                else:
-                    _record_success(token, delivery, provider_message_id(message), result)
-                done += 1
-    except Exception as error:
-        # The connection could not be opened (or broke on closing): nothing left went out.
-        for delivery in deliveries[done:]:
-            _record_failure(token, delivery, error, now, result)
+            except Exception as error:
+                _record_failure(token, delivery, error, now, result)
+            else:
+                built.append((delivery, message))
+                yield message
+
+    lanes = min(settings.ALERTS_SEND_CONCURRENCY, len(deliveries))
+    outcomes = sending.send_all(messages(), lanes=lanes)
+    sent = []
+    for (delivery, message), outcome in zip(built, outcomes, strict=True):
+        if outcome.error is None:
+            sent.append((delivery, message))
+        else:
+            _record_failure(token, delivery, outcome.error, now, result)
+    _record_sent(token, sent, result)
     return result
 
 
@@ -155,20 +165,35 @@ def provider_message_id(message: EmailMessage) -> str:
     return message_id if isinstance(message_id, str) else ""
 
 
-def _record_success(token: str, delivery: Delivery, provider_id: str, result: BatchResult) -> None:
-    Delivery.objects.filter(pk=delivery.pk, claimed_by=token).update(
+def _record_sent(
+    token: str, sent: list[tuple[Delivery, EmailMessage]], result: BatchResult
+) -> None:
+    """The batch's sent deliveries in ONE UPDATE, each with its provider's message id."""
+    if not sent:
+        return
+    provider_ids = {delivery.pk: provider_message_id(message)[:255] for delivery, message in sent}
+    Delivery.objects.filter(pk__in=provider_ids, claimed_by=token).update(
         status=Status.SENT,
         sent_at=timezone.now(),
         claimed_by="",
         claimed_at=None,
         last_error="",
-        provider_message_id=provider_id[:255],
+        provider_message_id=_per_row(provider_ids),
     )
-    result.sent.append(delivery.pk)
-    if delivery.is_digest:
-        logger.info("digest_sent", delivery_id=delivery.pk, alerts=delivery.folded_count)
-    else:
-        logger.info("delivery_sent", alert_id=delivery.alert_id, delivery_id=delivery.pk)
+    for delivery, _ in sent:
+        result.sent.append(delivery.pk)
+        if delivery.is_digest:
+            logger.info("digest_sent", delivery_id=delivery.pk, alerts=delivery.folded_count)
+        else:
+            logger.info("delivery_sent", alert_id=delivery.alert_id, delivery_id=delivery.pk)
+
+
+def _per_row(values: dict[int, str]) -> Value | Case:
+    """One value for every row when they agree (SMTP has no provider id), else one per pk."""
+    if len(distinct := set(values.values())) == 1:
+        return Value(distinct.pop())
+    whens = [When(pk=pk, then=Value(value)) for pk, value in values.items()]
+    return Case(*whens, default=Value(""), output_field=CharField())
 
 
 def _record_failure(

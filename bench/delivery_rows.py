@@ -66,7 +66,7 @@ def loopback(workdir: Path, sink, port: int, memory: Memory, count: int = 1000) 
     """Row 2: the worker against raw smtplib on one connection, on loopback."""
     site = Site(workdir, "loopback", ALERTS_THROTTLE="0", **smtp_env(port))
     try:
-        site.start()
+        site.start(scheduler=True)
         with_workers(site, 1)
         ours = deliver(site, sink, count, count)
     finally:
@@ -94,7 +94,7 @@ def distant_smtp(
     """Row 3: a server answering each command after `delay`: per message, batched, parallel."""
     site = Site(workdir, "distant", ALERTS_THROTTLE="0", **smtp_env(port))
     try:
-        site.start()
+        site.start(scheduler=True)
         with_workers(site, 1, **SEQUENTIAL)
         batched = deliver(site, sink, count, count)
         with_workers(site, 1)
@@ -129,7 +129,7 @@ def provider(workdir: Path, api: ProviderStandIn, memory: Memory, events: int = 
     site = Site(workdir, "provider", ALERTS_THROTTLE="0", **api.env())
     site.seed("recipients", str(recipients - 1))
     try:
-        site.start()
+        site.start(scheduler=True)
         with_workers(site, 1)
         rate = deliver(site, api, events, messages)
     finally:
@@ -160,7 +160,7 @@ def scale_out(workdir: Path, api: ProviderStandIn, memory: Memory, events: int =
     site.seed("recipients", "9")
     rates, duplicates = [], 0
     try:
-        site.start()
+        site.start(scheduler=True)
         for workers in (1, 4):
             with_workers(site, workers, **SEQUENTIAL)
             rates.append(deliver(site, api, events, messages))

@@ -95,6 +95,11 @@ def start_worker(env: dict[str, str]) -> subprocess.Popen:
     )
 
 
+def start_scheduler(env: dict[str, str]) -> subprocess.Popen:
+    """The hourly scheduler (django-periodic-tasks), as the Procfile runs it."""
+    return start([PYTHON, "manage.py", "run_scheduler"], env)
+
+
 def stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)

@@ -7,6 +7,8 @@ ratio holds on a noisy machine. `python -m bench.run 3 5` runs only those rows (
 import sys
 import tempfile
 import time
+import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from . import delivery_rows, scale_rows, web_rows
@@ -26,8 +28,7 @@ def memory_row(memory: Memory) -> Row:
     peaks = memory.peaks
     roles = ("web", "worker", "scheduler")
     measured = ", ".join(
-        f"{role} {peaks[role]:.0f} MiB" if role in peaks else f"{role}: not available yet"
-        for role in roles
+        f"{role} {peaks[role]:.0f} MiB" if role in peaks else f"{role}: not run" for role in roles
     )
     return Row(
         "9",
@@ -38,6 +39,18 @@ def memory_row(memory: Memory) -> Row:
         all(peaks.get(role, 0) <= MEMORY_LIMIT_MIB for role in roles),
         bound="Python + Django + the app imported once per process; a batch's messages at most",
     )
+
+
+def run_row(number: str, step: Callable[[], Row]) -> Row:
+    """One row; a row that crashes is reported as such and the others still run."""
+    started = time.monotonic()
+    try:
+        row = step()
+    except Exception as error:
+        traceback.print_exc()
+        row = Row(number, f"row {number}", "—", f"crashed: {error!r}"[:300], "—", False)
+    print(f"row {number}: {time.monotonic() - started:.0f} s", file=sys.stderr)  # noqa: T201
+    return row
 
 
 def main(only: set[str]) -> None:
@@ -75,9 +88,7 @@ def main(only: set[str]) -> None:
         try:
             for number, step in steps:
                 if wanted(number):
-                    row_started = time.monotonic()
-                    rows.append(step())
-                    print(f"row {number}: {time.monotonic() - row_started:.0f} s", file=sys.stderr)  # noqa: T201
+                    rows.append(run_row(number, step))
         finally:
             slow.stop(), fast.stop(), distant.stop(), api.stop()
     if memory.peaks:

@@ -18,7 +18,7 @@ def _measure(site: Site, *args: str) -> dict:
 def reminders(workdir: Path) -> Row:
     """Row 8b: one reminders pass at 1,000 users and at 10,000 (100,000 birthdays)."""
     name = "Reminders: one full pass, 100,000 birthdays of 10,000 users, all due"
-    target = "≤ 60 s, queries independent of the number of users"
+    target = "≤ 60 s; queries by batch, never per user (< 1 per 100 users)"
     small = _measure(Site(workdir, "reminders1000"), "reminders_pass", "1000", "10000")
     if "missing" in small:
         return skipped("8b", name, target, f"not available yet: {small['missing']}")
@@ -30,7 +30,7 @@ def reminders(workdir: Path) -> Row:
         f"{large['queries']} (10,000 users)",
         f"{large['seconds']:.1f} s",
         target,
-        large["seconds"] <= 60 and small["queries"] == large["queries"],
+        large["seconds"] <= 60 and large["queries"] < 10_000 / 100,
         bound="the database: reading the due birthdays and writing one alert per user, in batches",
     )
 

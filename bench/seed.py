@@ -137,7 +137,11 @@ def reminders_pass(users: str, birthdays: str) -> None:
     per_user = int(birthdays) // int(users)  # years 4 apart: 29 February exists in each
     Birthday.objects.bulk_create(
         (
-            Birthday(first_name=f"Имя{n}", birthday=today.replace(year=1952 + 4 * n), author=author)
+            Birthday(
+                first_name=f"Имя{author.pk}-{n}",
+                birthday=today.replace(year=1952 + 4 * n),
+                author=author,
+            )
             for author in authors
             for n in range(per_user)
         ),

@@ -47,6 +47,7 @@ class Site:
         self.port = free_port()
         self.web: subprocess.Popen | None = None
         self.workers: list[subprocess.Popen] = []
+        self.scheduler: subprocess.Popen | None = None
         # Peak memory of every process this site ran, by role (read before each one stops).
         self.peak_rss: dict[str, float] = {}
 
@@ -57,9 +58,11 @@ class Site:
     def seed(self, *args: str) -> str:
         return seed(self.env, *args)
 
-    def start(self, workers: int = 0, **worker_env: str) -> "Site":
+    def start(self, workers: int = 0, *, scheduler: bool = False) -> "Site":
         self.web = start_web(self.env, self.port)
-        self.start_workers(workers, **worker_env)
+        self.start_workers(workers)
+        if scheduler:
+            self.scheduler = processes.start_scheduler(self.env)
         return self
 
     def start_workers(self, count: int, **env: str) -> None:
@@ -79,10 +82,11 @@ class Site:
 
     def stop(self) -> None:
         self.stop_workers()
-        if self.web is not None:
-            self._note_rss("web", self.web)
-            stop(self.web)
-            self.web = None
+        for role in ("web", "scheduler"):
+            if (process := getattr(self, role)) is not None:
+                self._note_rss(role, process)
+                stop(process)
+                setattr(self, role, None)
 
     def _note_rss(self, role: str, process: subprocess.Popen) -> None:
         self.peak_rss[role] = max(self.peak_rss.get(role, 0), processes.peak_rss_mib(process))

@@ -37,9 +37,7 @@ class TaskLogContext(DjangoTaskReceiver):
     def receiver_task_enqueued(self, sender: type, task_result: Any, **kwargs: Any) -> None:
         if task_result.task.module_path not in _OWN_CONTEXT:
             return super().receiver_task_enqueued(sender, task_result=task_result, **kwargs)
-        logger.info(
-            "task_enqueued", task_id=task_result.id, task_name=task_result.task.module_path
-        )
+        logger.info("task_enqueued", task_id=task_result.id, task_name=task_result.task.module_path)
 
     def receiver_task_started(self, sender: type, task_result: Any, **kwargs: Any) -> None:
         if task_result.task.module_path not in _OWN_CONTEXT:

@@ -193,6 +193,9 @@ ALERTS_RETRY_MAX_DELAY = env.int("ALERTS_RETRY_MAX_DELAY", default=1920)
 # A worker's claim on a batch expires after this many seconds (a killed worker's batch is resent).
 ALERTS_CLAIM_TIMEOUT = env.int("ALERTS_CLAIM_TIMEOUT", default=300)
 ALERTS_BATCH_SIZE = env.int("ALERTS_BATCH_SIZE", default=50)
+# Connections one worker sends a batch over at once (threads): the mail server's or provider's
+# round trips overlap. 1 sends one message at a time over one connection.
+ALERTS_SEND_CONCURRENCY = env.int("ALERTS_SEND_CONCURRENCY", default=8)
 
 # Account email (accounts/retry.py, README "Password reset and login limits"): a transport
 # error is retried after 30 s, then 60 s, ... (doubling, at most 10 minutes apart) up to this

@@ -44,7 +44,8 @@ def test_alert_is_delivered_over_smtp_as_text_and_html(
     assert "<strong>Ринго Старр</strong>" in html
 
 
-def test_one_connection_carries_a_whole_batch(alerts_smtp):
+def test_one_connection_carries_a_whole_batch(alerts_smtp, settings):
+    settings.ALERTS_SEND_CONCURRENCY = 1
     AlertRecipientFactory.create_batch(3)
     record()
 
