@@ -14,5 +14,6 @@ class AlertsConfig(AppConfig):
         receivers.connect()
         checks.register(alert_checks.check_delivery_setting)
         checks.register(alert_checks.check_throttle_window)
+        checks.register(alert_checks.check_send_concurrency)
         checks.register(alert_checks.check_recipients, checks.Tags.database)
         health.register()

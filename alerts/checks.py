@@ -1,4 +1,5 @@
-"""System checks: a valid delivery mode and throttle window, and a recipient for each kind."""
+"""System checks: a valid delivery mode, throttle window and send concurrency, and a recipient
+for each kind."""
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
@@ -30,6 +31,18 @@ def check_throttle_window(app_configs=None, **kwargs) -> list[CheckMessage]:
             f"ALERTS_THROTTLE_WINDOW is {settings.ALERTS_THROTTLE_WINDOW}.",
             hint="A window of seconds (default 600); ALERTS_THROTTLE=0 turns throttling off.",
             id="alerts.E002",
+        )
+    ]
+
+
+def check_send_concurrency(app_configs=None, **kwargs) -> list[CheckMessage]:
+    if settings.ALERTS_SEND_CONCURRENCY >= 1:
+        return []
+    return [
+        Error(
+            f"ALERTS_SEND_CONCURRENCY is {settings.ALERTS_SEND_CONCURRENCY}.",
+            hint="Connections a worker sends over at once: 1 or more (default 8).",
+            id="alerts.E003",
         )
     ]
 
