@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,4 +8,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the deployment checks)
+        from . import checks as account_checks
+
+        checks.register(account_checks.check_shared_cache, checks.Tags.security, deploy=True)

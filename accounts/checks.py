@@ -1,4 +1,4 @@
-"""Deployment checks for what the accounts app relies on."""
+"""Deployment checks for what the accounts app relies on; registered in AccountsConfig.ready()."""
 
 from django.conf import settings
 from django.core import checks
@@ -9,7 +9,6 @@ PER_PROCESS_CACHES = {
 }
 
 
-@checks.register(checks.Tags.security, deploy=True)
 def check_shared_cache(app_configs, **kwargs) -> list[checks.CheckMessage]:
     """Password reset limits only hold across web processes if they share the cache."""
     if settings.CACHES["default"]["BACKEND"] not in PER_PROCESS_CACHES:

@@ -1,46 +1,33 @@
 """Account email the mail server or provider failed to take: tried again a little later.
 
-A failed attempt queues its own task again as a deferred task with the next attempt number, so
-the task's arguments stay the user id and that number: no address or token is ever queued. The
-waits double from ACCOUNT_EMAIL_RETRY_BASE_DELAY up to MAX_DELAY, as someone is waiting for the
-email; after ACCOUNT_EMAIL_MAX_ATTEMPTS attempts (or past `give_up_after`) the email is dropped
-and `account_email_failed` logged.
+The policy is the project's one (core.retry): a transient error (server unreachable, SMTP 4xx,
+provider 5xx or 429) queues the task again as a deferred task with the next attempt number after
+`core.retry.backoff`, so the task's arguments stay the user id and that number: no address or
+token is ever queued. A permanent error (SMTP 5xx, provider 4xx) is not retried. After
+ACCOUNT_EMAIL_MAX_ATTEMPTS attempts (or past `give_up_after`), on a permanent error, or when the
+task backend cannot defer, the email is dropped and `account_email_failed` logged.
 """
 
 import datetime as dt
-import smtplib
 from collections.abc import Callable
 
 import structlog
-from anymail.exceptions import AnymailAPIError
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.tasks import Task
 from django.utils import timezone
 
+from core import retry
 from core.masking import mask_email
 
 logger = structlog.get_logger(__name__)
 
-# Failures that may pass: the server or provider refused for now, or could not be reached.
-# (SMTPException and ConnectionError are OSErrors; AnymailRequestsAPIError is an AnymailAPIError.)
-TRANSPORT_ERRORS = (smtplib.SMTPException, OSError, AnymailAPIError)
-MAX_DELAY = dt.timedelta(minutes=10)
-
-
-def retry_delay(attempt: int) -> dt.timedelta:
-    """The wait after failed attempt number `attempt`: the base delay after the first, doubling."""
-    seconds = settings.ACCOUNT_EMAIL_RETRY_BASE_DELAY * 2 ** (attempt - 1)
-    return dt.timedelta(seconds=min(seconds, MAX_DELAY.total_seconds()))
-
 
 def due_after_first(attempt: int) -> dt.timedelta:
-    """How long after the first attempt attempt number `attempt` is due: the waits before it.
-
-    A busy worker runs a task at its time or later, never earlier, so this is the least time
-    that has passed; it spares the queue a timestamp argument.
-    """
-    return sum((retry_delay(n) for n in range(1, attempt)), dt.timedelta())
+    """How long after the first attempt attempt number `attempt` is due, at the least: the
+    shortest waits before it (a busy worker runs a task at its time or later, never earlier).
+    It spares the queue a timestamp argument."""
+    return sum((retry.least_backoff(n) for n in range(1, attempt)), dt.timedelta())
 
 
 def send_or_retry(
@@ -51,13 +38,13 @@ def send_or_retry(
     *,
     give_up_after: dt.timedelta | None = None,
 ) -> None:
-    """`send(user)`; on a transport error queue attempt + 1 of `task`, or give up and log it.
+    """`send(user)`; on a transient error queue attempt + 1 of `task`, or give up and log it.
 
-    Never raises a transport error: its text may quote the address, so only its class is logged.
+    Never raises a mail error: its text may quote the address, so only its class is logged.
     """
     try:
         send(user)
-    except TRANSPORT_ERRORS as error:
+    except retry.MAIL_ERRORS as error:
         _after_failure(task, user, attempt, error, give_up_after)
 
 
@@ -77,12 +64,14 @@ def _after_failure(
     }
     next_attempt = attempt + 1
     too_late = give_up_after is not None and due_after_first(next_attempt) > give_up_after
+    if not retry.is_transient(error):
+        logger.error("account_email_failed", permanent=True, **fields)
+        return
     if next_attempt > settings.ACCOUNT_EMAIL_MAX_ATTEMPTS or too_late:
         logger.error("account_email_failed", **fields)
-    elif not task.get_backend().supports_defer:
-        # E.g. the immediate backend of tests: a retry would run at once, in a loop.
-        logger.error("account_email_retry_not_deferred", **fields)
-    else:
-        run_after = timezone.now() + retry_delay(attempt)
-        task.using(run_after=run_after).enqueue(user.pk, attempt=next_attempt)
+        return
+    run_after = timezone.now() + retry.backoff(attempt)
+    if retry.defer(task, run_after, user.pk, attempt=next_attempt):
         logger.warning("account_email_retry", next_try=run_after.isoformat(), **fields)
+    else:
+        logger.error("account_email_failed", **fields)

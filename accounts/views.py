@@ -1,7 +1,8 @@
-"""Sign-up, and Django's password views with our email, limits and logging.
+"""Sign-up, and Django's log-in and password views with our email, limits and logging.
 
-The other account pages (log in, log out, the "done" pages) are Django's own views with our
-templates.
+The other account pages (log out, the "done" pages) are Django's own views with our templates.
+Emails are queued once the transaction commits; a queue that refuses one is logged by Django
+and the page still answers (`robust=True`).
 """
 
 from functools import partial
@@ -42,7 +43,7 @@ class PasswordChangedMixin:
         response = super().form_valid(form)
         user = form.user
         logger.info(self.log_event, user_id=user.pk, email=mask_email(user.email))
-        transaction.on_commit(partial(send_password_changed_email.enqueue, user.pk))
+        transaction.on_commit(partial(send_password_changed_email.enqueue, user.pk), robust=True)
         return response
 
 
@@ -96,7 +97,7 @@ class PasswordResetView(InvalidFormIs400Mixin, auth_views.PasswordResetView):
         else:
             logger.info("password_reset_requested", email=mask_email(email), client_ip=ip)
             user_id = self.recipient_id(email)
-            transaction.on_commit(partial(send_password_reset_email.enqueue, user_id))
+            transaction.on_commit(partial(send_password_reset_email.enqueue, user_id), robust=True)
         return HttpResponseRedirect(self.get_success_url())
 
     @staticmethod

@@ -1,17 +1,49 @@
-"""Admin: recipients to edit, alerts to read, deliveries to watch and retry."""
+"""Admin: recipients to edit, alerts to read, deliveries to watch and retry, silences."""
+
+import datetime as dt
 
 from django.contrib import admin, messages
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.text import Truncator
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import delivery, kinds, tasks
-from .models import Alert, AlertRecipient, Delivery, Subscription
+from . import delivery, fanout, kinds, rendering, silences, tasks
+from .models import Alert, AlertRecipient, Delivery, Silence, Subscription
 from .recording import record_event, user_fields
 
-TEST_PAYLOAD = {"first_name": "Ринго", "last_name": "Старр"}
+
+def silence_links(held: QuerySet[Silence], add_params: dict) -> str:
+    """Each silence as a link with its end, then a link to add one for this target."""
+    items = format_html_join(
+        "",
+        '<li><a href="{}">{}</a> ({})</li>',
+        (
+            (
+                s.get_admin_path(),
+                s.target,
+                _("until %s") % date_format(localtime(s.ends_at), "DATETIME_FORMAT"),
+            )
+            for s in held
+        ),
+    )
+    add = reverse("admin:alerts_silence_add") + "?" + urlencode(add_params)
+    return format_html(
+        '<ul class="silences">{}</ul><a class="addlink" href="{}">{}</a>',
+        items or format_html("<li>{}</li>", _("none")),
+        add,
+        _("Silence"),
+    )
+
+
 ADMIN_REASON = _("Deactivated in the admin.")
 
 
@@ -25,8 +57,16 @@ class AlertRecipientAdmin(admin.ModelAdmin):
     list_display = ["email", "name", "is_active", "kind_list", "deactivated_at"]
     list_filter = ["is_active", "subscriptions__kind"]
     search_fields = ["email", "name"]
-    fields = ["email", "name", "is_active", "deactivated_at", "deactivation_reason"]
-    readonly_fields = ["deactivated_at", "deactivation_reason"]
+    fields = [
+        "email",
+        "name",
+        "is_active",
+        "user",
+        "deactivated_at",
+        "deactivation_reason",
+        "active_silences",
+    ]
+    readonly_fields = ["user", "deactivated_at", "deactivation_reason", "active_silences"]
     inlines = [SubscriptionInline]
     actions = ["activate", "deactivate", "send_test_alert"]
 
@@ -36,6 +76,17 @@ class AlertRecipientAdmin(admin.ModelAdmin):
     @admin.display(description=_("kinds"))
     def kind_list(self, recipient: AlertRecipient) -> str:
         return ", ".join(str(sub) for sub in recipient.subscriptions.all())
+
+    @admin.display(description=_("active silences"))
+    def active_silences(self, recipient: AlertRecipient) -> str:
+        """Every silence that holds this recipient's email now: its own and its kinds'."""
+        if recipient.pk is None:
+            return "-"
+        kinds_of = recipient.subscriptions.values_list("kind", flat=True)
+        held = Silence.objects.active().filter(
+            Q(recipient=recipient) | Q(recipient__isnull=True, kind__in=kinds_of)
+        )
+        return silence_links(held.select_related("recipient"), {"recipient": recipient.pk})
 
     def save_model(self, request, obj: AlertRecipient, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
@@ -64,13 +115,14 @@ class AlertRecipientAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send a test alert"))
     def send_test_alert(self, request: HttpRequest, queryset: QuerySet[AlertRecipient]) -> None:
-        """A real alert of each subscribed kind, through the same pipeline, for these only."""
+        """A real alert of each kind they would receive (its sample payload, the admin as the one
+        signed in), through the same pipeline, for these only."""
         count = 0
-        selected = list(queryset.values_list("pk", flat=True))
-        payload = {**TEST_PAYLOAD, **user_fields(request.user)}
+        selected = AlertRecipient.objects.filter(pk__in=list(queryset.values_list("pk", flat=True)))
         for kind in kinds.all_kinds():
-            targets = AlertRecipient.objects.subscribed_to(kind.name).filter(pk__in=selected)
+            targets = fanout.test_alert_targets(kind, selected)
             if targets.exists():
+                payload = {**kind.sample_payload, **user_fields(request.user)}
                 record_event(kind.name, payload, recipients=targets, is_test=True)
                 count += 1
         if count:
@@ -98,13 +150,13 @@ class AlertAdmin(admin.ModelAdmin):
     list_display = ["occurred_at", "kind", "summary", "is_test"]
     list_filter = ["kind", "occurred_at", "is_test"]
     date_hierarchy = "occurred_at"
-    fields = ["kind", "occurred_at", "payload", "is_test"]
+    fields = ["kind", "occurred_at", "fanned_out_at", "payload", "is_test"]
     inlines = [DeliveryInline]
 
     @admin.display(description=_("summary"))
     def summary(self, alert: Alert) -> str:
-        payload = alert.payload
-        return f"{payload.get('first_name', '')} {payload.get('last_name', '')}".strip()[:80]
+        """The kind's own line for the event (its digest_item.txt)."""
+        return Truncator(rendering.summary(alert)).chars(80)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -152,4 +204,93 @@ class DeliveryAdmin(admin.ModelAdmin):
             request,
             ngettext("%d delivery queued again.", "%d deliveries queued again.", len(ids))
             % len(ids),
+        )
+
+
+class SilenceStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("active", _("active")),
+            ("scheduled", _("scheduled")),
+            ("ended", _("ended")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        match self.value():
+            case "active":
+                return queryset.active(now)
+            case "scheduled":
+                return queryset.filter(starts_at__gt=now)
+            case "ended":
+                return queryset.filter(ends_at__lte=now)
+        return queryset
+
+
+@admin.register(Silence)
+class SilenceAdmin(admin.ModelAdmin):
+    list_display = ["target", "starts_at", "ends_at", "state", "reason", "created_by"]
+    list_filter = [SilenceStateFilter, "kind", "recipient"]
+    list_select_related = ["recipient", "created_by"]
+    search_fields = ["reason", "recipient__email"]
+    fields = [
+        "kind",
+        "recipient",
+        "starts_at",
+        "ends_at",
+        "reason",
+        "created_by",
+        "created_at",
+        "ended_at",
+        "ended_by",
+    ]
+    autocomplete_fields = ["recipient"]
+    actions = ["end_now"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Silence | None = None) -> list[str]:
+        audit = ["created_by", "created_at", "ended_at", "ended_by"]
+        if obj is None:
+            return audit
+        # What a silence covers and when it began stay as they were once it exists.
+        return ["kind", "recipient", "starts_at", *audit]
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        initial = super().get_changeform_initial_data(request)
+        now = timezone.now()
+        return {"starts_at": now, "ends_at": now + dt.timedelta(hours=1), **initial}
+
+    def has_change_permission(self, request: HttpRequest, obj: Silence | None = None) -> bool:
+        if obj is not None and obj.ended_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Silence | None = None) -> bool:
+        return False  # kept as a record; "End now" stops one
+
+    @admin.display(description=_("silences"))
+    def target(self, silence: Silence) -> str:
+        return silence.target
+
+    @admin.display(description=_("state"))
+    def state(self, silence: Silence) -> str:
+        now = timezone.now()
+        if silence.ends_at <= now:
+            return _("ended")
+        return _("active") if silence.starts_at <= now else _("scheduled")
+
+    def save_model(self, request, obj: Silence, form, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        if not change:
+            silences.log_created(obj)
+
+    @admin.action(description=_("End now"))
+    def end_now(self, request: HttpRequest, queryset: QuerySet[Silence]) -> None:
+        count = len(silences.end_early(queryset, request.user))
+        self.message_user(
+            request, ngettext("%d silence ended.", "%d silences ended.", count) % count
         )

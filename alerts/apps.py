@@ -12,8 +12,8 @@ class AlertsConfig(AppConfig):
         from . import health, receivers
 
         receivers.connect()
-        checks.register(alert_checks.check_delivery_setting)
-        checks.register(alert_checks.check_throttle_window)
-        checks.register(alert_checks.check_send_concurrency)
+        checks.register(alert_checks.check_delivery_setting, "alerts")
+        checks.register(alert_checks.check_throttle_window, "alerts")
+        checks.register(alert_checks.check_send_concurrency, "alerts")
         checks.register(alert_checks.check_recipients, checks.Tags.database)
         health.register()

@@ -1,5 +1,5 @@
 """System checks: a valid delivery mode, throttle window and send concurrency, and a recipient
-for each kind."""
+for each kind that goes to subscribers (a kind for the user an event names needs none)."""
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
@@ -53,6 +53,8 @@ def check_recipients(app_configs=None, databases=None, **kwargs) -> list[CheckMe
         return []
     messages = []
     for kind in kinds.all_kinds():
+        if kind.audience != kinds.SUBSCRIBERS:
+            continue
         try:
             covered = AlertRecipient.objects.subscribed_to(kind.name).exists()
         except DatabaseError:

@@ -1,5 +1,10 @@
 """Sending deliveries: claim atomically, send a batch over one connection, back off, sweep.
 
+Each outcome follows the one retry policy (core.retry): a transient error is tried again after
+a backoff, up to ALERTS_MAX_ATTEMPTS; a permanent one (SMTP 5xx, provider 4xx, a message that
+cannot be rendered) fails that delivery at once with the server's reason in `last_error`. Either
+way the rest of the batch goes on.
+
 A worker claims deliveries with a conditional UPDATE (pending → sending, stamped with its own
 token), so two workers never send the same one. A worker killed mid-batch leaves its claims in
 `sending`; once their lease (ALERTS_CLAIM_TIMEOUT) has expired, `release_expired_claims` puts them
@@ -20,6 +25,8 @@ from django.db import connection, transaction
 from django.db.models import Case, CharField, F, QuerySet, Value, When
 from django.utils import timezone
 
+from core import retry
+
 from . import sending
 from .models import Delivery
 from .rendering import build_message
@@ -39,13 +46,6 @@ class BatchResult:
         self.sent += other.sent
         for when, ids in other.retry.items():
             self.retry[when] += ids
-
-
-def retry_delay(attempts: int) -> dt.timedelta:
-    """Exponential backoff after the given number of failed attempts, capped."""
-    base = settings.ALERTS_RETRY_BASE_DELAY
-    seconds = min(base * 2 ** max(attempts - 1, 0), settings.ALERTS_RETRY_MAX_DELAY)
-    return dt.timedelta(seconds=seconds)
 
 
 def claim(ids: Iterable[int] | None = None, *, now: dt.datetime) -> tuple[str, list[Delivery]]:
@@ -76,6 +76,8 @@ def send_claimed(token: str, deliveries: list[Delivery], *, now: dt.datetime) ->
     The sent deliveries are recorded in one UPDATE for the batch, each failure on its own.
     """
     result = BatchResult()
+    # One backoff per attempt count in a batch: its failures come back together, in one task.
+    retry_at: dict[int, dt.datetime] = {}
     built: list[tuple[Delivery, EmailMessage]] = []
 
     def messages() -> Iterator[EmailMessage]:
@@ -83,7 +85,7 @@ def send_claimed(token: str, deliveries: list[Delivery], *, now: dt.datetime) ->
             try:
                 message = build_message(delivery)
             except Exception as error:
-                _record_failure(token, delivery, error, now, result)
+                _record_failure(token, delivery, error, now, result, retry_at)
             else:
                 built.append((delivery, message))
                 yield message
@@ -95,7 +97,7 @@ def send_claimed(token: str, deliveries: list[Delivery], *, now: dt.datetime) ->
         if outcome.error is None:
             sent.append((delivery, message))
         else:
-            _record_failure(token, delivery, outcome.error, now, result)
+            _record_failure(token, delivery, outcome.error, now, result, retry_at)
     _record_sent(token, sent, result)
     return result
 
@@ -197,17 +199,24 @@ def _per_row(values: dict[int, str]) -> Value | Case:
 
 
 def _record_failure(
-    token: str, delivery: Delivery, error: Exception, now: dt.datetime, result: BatchResult
+    token: str,
+    delivery: Delivery,
+    error: Exception,
+    now: dt.datetime,
+    result: BatchResult,
+    retry_times: dict[int, dt.datetime],
 ) -> None:
-    error_text = f"{type(error).__name__}: {error}"[:2000]
     mine = Delivery.objects.filter(pk=delivery.pk, claimed_by=token)
-    reset = {"claimed_by": "", "claimed_at": None, "last_error": error_text}
-    final = delivery.attempts >= settings.ALERTS_MAX_ATTEMPTS
+    reset = {"claimed_by": "", "claimed_at": None, "last_error": retry.reason(error)[:2000]}
+    transient = retry.is_transient(error)
+    final = not transient or delivery.attempts >= settings.ALERTS_MAX_ATTEMPTS
     if final:
         mine.update(status=Status.FAILED, **reset)
         retry_at = None
     else:
-        retry_at = now + retry_delay(delivery.attempts)
+        if delivery.attempts not in retry_times:
+            retry_times[delivery.attempts] = now + retry.backoff(delivery.attempts)
+        retry_at = retry_times[delivery.attempts]
         mine.update(status=Status.PENDING, next_attempt_at=retry_at, **reset)
         result.retry[retry_at].append(delivery.pk)
     # The error's class only: SMTP errors may quote the address; the admin shows the full text.
@@ -218,4 +227,5 @@ def _record_failure(
         attempt=delivery.attempts,
         next_try=None if retry_at is None else retry_at.isoformat(),
         error=type(error).__name__,
+        permanent=not transient,
     )

@@ -5,7 +5,8 @@ error, or a digest waiting for its window to close) and `sending` (claimed by a 
 ones count too, because a backlog that only grows while the mail server is down is exactly what
 an operator must see. The age is measured from the delivery's creation, so it keeps growing
 through retries; in normal operation it stays below `ALERTS_THROTTLE_WINDOW` (a digest waits for
-its window) plus a few seconds. Counts and seconds only: no address, no content.
+its window) plus a few seconds. `outbox` counts the alerts recorded but not yet fanned out into
+deliveries: it stays near 0 while a worker runs. Counts and seconds only: no address, no content.
 """
 
 from django.db.models import Count, Min
@@ -13,19 +14,20 @@ from django.utils import timezone
 
 from core.health import register_probe
 
-from .models import Delivery
+from .models import Alert, Delivery
 
 UNSENT = (Delivery.Status.PENDING, Delivery.Status.SENDING)
 
 
 def backlog() -> dict[str, int | None]:
-    """`{"pending": n, "oldest_pending_seconds": s}` (`None` when nothing waits)."""
+    """`{"pending": n, "oldest_pending_seconds": s, "outbox": m}` (`s` None when nothing waits)."""
     figures = Delivery.objects.filter(status__in=UNSENT).aggregate(
         pending=Count("pk"), oldest=Min("created_at")
     )
     oldest = figures["oldest"]
     age = None if oldest is None else max(int((timezone.now() - oldest).total_seconds()), 0)
-    return {"pending": figures["pending"], "oldest_pending_seconds": age}
+    outbox = Alert.objects.filter(fanned_out_at__isnull=True).count()
+    return {"pending": figures["pending"], "oldest_pending_seconds": age, "outbox": outbox}
 
 
 def register() -> None:

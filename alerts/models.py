@@ -1,12 +1,25 @@
 """Who receives alerts, what happened, and one row per email that goes (or went) out."""
 
+import datetime as dt
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import make_msgid
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from . import kinds
+
+
+def new_message_id() -> str:
+    """A Message-ID at the domain of ALERTS_FROM_EMAIL, kept by its delivery for every attempt."""
+    domain = parseaddr(settings.ALERTS_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return make_msgid(domain=domain)
 
 
 class AlertRecipientQuerySet(models.QuerySet):
@@ -30,6 +43,16 @@ class AlertRecipient(models.Model):
     deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
     deactivation_reason = models.CharField(_("deactivation reason"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    # Set for the recipient row of a user (kinds with an EventUser audience, e.g. reminders):
+    # its email follows the user's. Admin-managed recipients have none.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="alert_recipient",
+        verbose_name=_("user"),
+    )
 
     objects = AlertRecipientQuerySet.as_manager()
 
@@ -69,20 +92,39 @@ class Subscription(models.Model):
 
 
 class Alert(models.Model):
-    """One domain event, kept whether or not its email went out."""
+    """One domain event, kept whether or not its email went out: the outbox.
+
+    Recording writes this row only; a worker's send pass fans it out into deliveries (one per
+    recipient of its kind's audience) and stamps `fanned_out_at`, in one transaction.
+    """
 
     kind = models.CharField(_("kind"), max_length=64, choices=kinds.choices)
     occurred_at = models.DateTimeField(_("occurred at"), db_index=True)
     payload = models.JSONField(_("payload"), default=dict)
     is_test = models.BooleanField(_("test"), default=False)
+    fanned_out_at = models.DateTimeField(_("fanned out at"), null=True, blank=True)
+    # Only these recipients instead of the kind's audience (the admin's test alert).
+    addressed_to = models.ManyToManyField(
+        AlertRecipient, blank=True, related_name="+", verbose_name=_("addressed to")
+    )
 
     class Meta:
         verbose_name = _("alert")
         verbose_name_plural = _("alerts")
         ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["id"],
+                condition=models.Q(fanned_out_at__isnull=True),
+                name="alerts_alert_not_fanned_out",
+            ),
+            # The dashboard counts events per kind and hour from this index alone.
+            models.Index(fields=["occurred_at", "kind"], name="alerts_alert_time_kind"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.occurred_at:%Y-%m-%d %H:%M:%S}"
+        moment = timezone.localtime(self.occurred_at)
+        return f"{self.get_kind_display()} · {moment:%Y-%m-%d %H:%M:%S}"
 
     def get_admin_path(self) -> str:
         return reverse("admin:alerts_alert_change", args=[self.pk])
@@ -145,6 +187,9 @@ class Delivery(models.Model):
             models.Index(
                 fields=["recipient", "kind", "window_start"], name="alerts_delivery_window"
             ),
+            # The dashboard's aggregates read these indexes instead of the table's wide rows.
+            models.Index(fields=["status", "created_at"], name="alerts_delivery_status_time"),
+            models.Index(fields=["status", "sent_at", "alert"], name="alerts_delivery_sent"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -164,3 +209,127 @@ class Delivery(models.Model):
 
     def get_admin_path(self) -> str:
         return reverse("admin:alerts_delivery_change", args=[self.pk])
+
+
+class SilenceQuerySet(models.QuerySet):
+    def active(self, at: dt.datetime | None = None) -> "SilenceQuerySet":
+        """Silences that hold at this moment (now by default)."""
+        at = at or timezone.now()
+        return self.filter(starts_at__lte=at, ends_at__gt=at)
+
+    def covering(self, recipient_id: int, kind: str, at: dt.datetime) -> "SilenceQuerySet":
+        """The silences that keep this recipient's email of this kind at that moment."""
+        return self.active(at).filter(
+            models.Q(recipient__isnull=True, kind=kind)
+            | models.Q(recipient_id=recipient_id, kind__in=["", kind])
+        )
+
+
+class Silence(models.Model):
+    """A pause of email: one kind for everyone, or one recipient (every kind, or one kind).
+
+    Events are still recorded while it holds; their deliveries are `silenced` and, when it ends,
+    each recipient it held something for gets one summary email. Ending it early moves `ends_at`
+    to the moment it was ended; `ended_at` is set once, by whoever ends it first.
+    """
+
+    kind = models.CharField(
+        _("kind"),
+        max_length=64,
+        choices=kinds.choices,
+        blank=True,
+        help_text=_("Empty: every kind (only for one recipient)."),
+    )
+    recipient = models.ForeignKey(
+        AlertRecipient,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="silences",
+        verbose_name=_("recipient"),
+        help_text=_("Empty: every recipient of the kind."),
+    )
+    starts_at = models.DateTimeField(
+        _("starts at"), default=timezone.now, help_text=_("Now, or a later moment.")
+    )
+    ends_at = models.DateTimeField(_("ends at"))
+    reason = models.CharField(_("reason"), max_length=255)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True, editable=False)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ended early by"),
+        editable=False,
+    )
+
+    objects = SilenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("silence")
+        verbose_name_plural = _("silences")
+        ordering = ["-starts_at", "-pk"]
+        indexes = [models.Index(fields=["ends_at", "starts_at"], name="alerts_silence_span")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="") | models.Q(recipient__isnull=False),
+                name="alerts_silence_has_a_target",
+                violation_error_message=_("Choose a kind, a recipient, or both."),
+            ),
+            models.CheckConstraint(
+                # Equal only when ended before it began (an empty span that holds nothing).
+                condition=models.Q(ends_at__gte=models.F("starts_at")),
+                name="alerts_silence_ends_after_start",
+                violation_error_message=_("The end must come after the start."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target} · {self.starts_at:%Y-%m-%d %H:%M} → {self.ends_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def target(self) -> str:
+        kind = self.get_kind_display() if self.kind else _("every kind")
+        who = self.recipient.email if self.recipient_id else _("everyone")
+        return f"{kind} · {who}"
+
+    def is_active(self, at: dt.datetime | None = None) -> bool:
+        at = at or timezone.now()
+        return self.starts_at <= at < self.ends_at
+
+    def clean(self) -> None:
+        """Refuse a silence that is over already, ends before it starts or lasts too long."""
+        super().clean()
+        if self.ends_at is None or self.starts_at is None:
+            return
+        now = timezone.now()
+        if self._state.adding and self.starts_at < now:
+            self.starts_at = now  # "from now": the form's initial value is already past
+        errors = {}
+        if self.ends_at <= now:
+            errors["ends_at"] = _("The end is in the past.")
+        elif self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The end must come after the start.")
+        elif self.ends_at > now + dt.timedelta(days=settings.ALERTS_SILENCE_MAX_DAYS):
+            errors["ends_at"] = ngettext_lazy(
+                "A silence ends at most %(days)d day from now.",
+                "A silence ends at most %(days)d days from now.",
+                "days",
+            ) % {"days": settings.ALERTS_SILENCE_MAX_DAYS}
+        if errors:
+            raise ValidationError(errors)
+
+    def get_admin_path(self) -> str:
+        return reverse("admin:alerts_silence_change", args=[self.pk])

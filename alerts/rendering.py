@@ -1,13 +1,20 @@
-"""Building an alert's email from its kind's templates: text and HTML, a header-safe subject."""
+"""Building an alert's email from its kind's templates: text and HTML, a header-safe subject.
+
+An individual email renders `alerts/<kind>/`; a digest renders the shared `alerts/digest/`,
+which includes each event's line from its kind's digest_item.txt / digest_item.html. Nothing
+here or in the shared templates reads a kind's payload.
+"""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
 
 from core.emails import render_email, site_link
 
 from . import kinds
-from .models import Delivery
-from .recording import window_bounds
+from .models import Alert, Delivery
+from .windows import window_bounds
 
 # The provider tag of every alert email, individual or digest.
 TAG = "alerts"
@@ -19,7 +26,7 @@ def build_message(delivery: Delivery) -> EmailMultiAlternatives:
         template_dir, context = "alerts/digest", _digest_context(delivery)
     else:
         template_dir = kinds.get(delivery.kind).template_dir
-        context = _alert_context(delivery)
+        context = alert_context(delivery.alert)
     message = render_email(
         template_dir,
         context,
@@ -45,8 +52,8 @@ def provider_metadata(delivery: Delivery) -> dict[str, str]:
     return metadata
 
 
-def _alert_context(delivery: Delivery) -> dict:
-    alert = delivery.alert
+def alert_context(alert: Alert) -> dict:
+    """What a kind's templates get: the alert, its payload, its kind, its link in the admin."""
     return {
         "alert": alert,
         "payload": alert.payload,
@@ -55,11 +62,23 @@ def _alert_context(delivery: Delivery) -> dict:
     }
 
 
+def summary(alert: Alert) -> str:
+    """The alert in one line of text, its kind's digest_item.txt (the admin's list)."""
+    text_template, _ = kinds.get(alert.kind).digest_item_templates
+    with translation.override(settings.LANGUAGE_CODE):
+        text = render_to_string(text_template, alert_context(alert))
+    return " ".join(text.split())
+
+
 def _digest_context(delivery: Delivery) -> dict:
     folded = delivery.folded.select_related("alert").order_by("alert__occurred_at", "pk")
+    kind = kinds.get(delivery.kind)
     alerts = [item.alert for item in folded]
+    text_item, html_item = kind.digest_item_templates
     return {
-        "kind": kinds.get(delivery.kind),
+        "kind": kind,
+        "item_txt": text_item,
+        "item_html": html_item,
         "alerts": alerts,
         "count": len(alerts),
         "window_start": delivery.window_start,

@@ -1,30 +1,40 @@
-"""Thin task wrappers around `delivery`, and how work is handed to them (now, later, inline)."""
+"""Thin task wrappers around `fanout` and `delivery`, and how work is handed to them.
+
+Every send pass first fans out the alerts waiting in the outbox, then sends what is due.
+"""
 
 import datetime as dt
 
-import structlog
 from django.conf import settings
-from django.tasks import Task, task
+from django.tasks import task
 
-from . import delivery
+from core.retry import defer
 
-logger = structlog.get_logger(__name__)
+from . import delivery, fanout
 
 
 @task
 def send_deliveries(ids: list[int] | None = None) -> int:
-    """Send the given deliveries (or every due one); returns how many went out."""
+    """A send pass: fan out, then send the given deliveries (or every due one); how many went."""
     return run_send(ids)
 
 
 @task
 def sweep() -> int:
-    """Recover deliveries whose worker died mid-batch, then send everything due."""
+    """Recover deliveries whose worker died mid-batch, then a full send pass."""
     return run_sweep()
 
 
 def run_send(ids: list[int] | None, *, now: dt.datetime | None = None) -> int:
-    """Send, then schedule each failed delivery's retry as a deferred task."""
+    """Fan out, send, then schedule new digests and each failed delivery's retry for later.
+
+    With `ids`, what this pass fanned out is sent too (it is due now); without, everything due.
+    """
+    fanned = fanout.fan_out(now=now)
+    for digest in fanned.digests:
+        dispatch_at([digest.pk], digest.next_attempt_at)
+    if ids is not None:
+        ids = [*ids, *fanned.due]
     result = delivery.send_due(ids, now=now, on_claim=schedule_sweep)
     for retry_at, retry_ids in result.retry.items():
         dispatch_at(retry_ids, retry_at)
@@ -36,30 +46,25 @@ def run_sweep(*, now: dt.datetime | None = None) -> int:
     return run_send(None, now=now)
 
 
-def dispatch(ids: list[int]) -> None:
-    """Send now: inside this process when ALERTS_DELIVERY=inline, else through the queue.
+def dispatch(ids: list[int] | None = None) -> None:
+    """A send pass now: inside this process when ALERTS_DELIVERY=inline, else through the queue.
 
-    A queued task sends every due delivery, not only these: in a storm the first task drains the
+    Inline, the pass sends `ids` and what it fans out (the alert just recorded), nothing else.
+    A queued pass sends every due delivery, not only these: in a storm the first task drains the
     backlog in batches over one connection each, and the tasks after it find nothing left.
     """
     if settings.ALERTS_DELIVERY == "inline":
-        run_send(ids)
+        run_send(ids or [])
     else:
         send_deliveries.enqueue()
 
 
 def dispatch_at(ids: list[int], run_after: dt.datetime) -> None:
-    _enqueue_later(send_deliveries, run_after, ids=ids)
+    """A pass for these deliveries at their time. Without deferred tasks they stay due: the
+    next pass or `alerts_sweep` sends them."""
+    defer(send_deliveries, run_after, ids=ids)
 
 
 def schedule_sweep(run_after: dt.datetime) -> None:
     """Self-driving recovery: the tasks backend never re-runs a task whose worker died."""
-    _enqueue_later(sweep, run_after)
-
-
-def _enqueue_later(deferred: Task, run_after: dt.datetime, **kwargs) -> None:
-    if not deferred.get_backend().supports_defer:
-        # E.g. the immediate backend of tests: the rows stay due and `alerts_sweep` sends them.
-        logger.info("alert_task_not_deferred", task=deferred.name, run_after=run_after.isoformat())
-        return
-    deferred.using(run_after=run_after).enqueue(**kwargs)
+    defer(sweep, run_after)

@@ -3,7 +3,7 @@
 beatles_name_rejected
     Sent by `BirthdayForm` when it refuses a Beatles member's name.
     sender: the form class
-    first_name: str, last_name: str: as the user typed them (unnormalized)
+    first_name: str, last_name: str: as typed, without surrounding spaces (not normalized)
     user: the submitting user, or None when not known
 
 birthday_reminders_due

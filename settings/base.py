@@ -186,20 +186,33 @@ ALERTS_DELIVERY = env.str("ALERTS_DELIVERY", default="queue")
 # the rest are folded into one digest sent when the window closes. 0 turns throttling off.
 ALERTS_THROTTLE = env.int("ALERTS_THROTTLE", default=5)
 ALERTS_THROTTLE_WINDOW = env.int("ALERTS_THROTTLE_WINDOW", default=600)
-# Transport errors: retried after 30 s · 2^n, capped; 8 attempts span about an hour.
+# A transient error (core/retry.py) is retried with EMAIL_RETRY_* below; 8 attempts ≈ 1 hour.
 ALERTS_MAX_ATTEMPTS = env.int("ALERTS_MAX_ATTEMPTS", default=8)
-ALERTS_RETRY_BASE_DELAY = env.int("ALERTS_RETRY_BASE_DELAY", default=30)
-ALERTS_RETRY_MAX_DELAY = env.int("ALERTS_RETRY_MAX_DELAY", default=1920)
 # A worker's claim on a batch expires after this many seconds (a killed worker's batch is resent).
 ALERTS_CLAIM_TIMEOUT = env.int("ALERTS_CLAIM_TIMEOUT", default=300)
 ALERTS_BATCH_SIZE = env.int("ALERTS_BATCH_SIZE", default=50)
 # Connections one worker sends a batch over at once (threads): the mail server's or provider's
 # round trips overlap. 1 sends one message at a time over one connection.
 ALERTS_SEND_CONCURRENCY = env.int("ALERTS_SEND_CONCURRENCY", default=8)
+# The longest silence an admin may set, in days from now (README "Silences").
+ALERTS_SILENCE_MAX_DAYS = env.int("ALERTS_SILENCE_MAX_DAYS", default=30)
 
-# Account email (accounts/retry.py, README "Password reset and login limits"): a transport
-# error is retried after 30 s, then 60 s, ... (doubling, at most 10 minutes apart) up to this
-# many attempts in all; a reset link is never tried later than PASSWORD_RESET_TIMEOUT after the
-# first attempt.
+# Account email (accounts/retry.py, README "Password reset and login limits"): a transient
+# error is retried up to this many attempts in all; a reset link is never tried later than
+# PASSWORD_RESET_TIMEOUT after the first attempt.
 ACCOUNT_EMAIL_MAX_ATTEMPTS = env.int("ACCOUNT_EMAIL_MAX_ATTEMPTS", default=5)
-ACCOUNT_EMAIL_RETRY_BASE_DELAY = env.int("ACCOUNT_EMAIL_RETRY_BASE_DELAY", default=30)
+
+# One retry policy for all email (core/retry.py): after failed attempt n wait
+# BASE · 2^(n-1) seconds, at most MAX, shortened by up to JITTER (a fraction, 0-1).
+# ALERTS_RETRY_BASE_DELAY / ACCOUNT_EMAIL_RETRY_BASE_DELAY / ALERTS_RETRY_MAX_DELAY, the
+# earlier names, are still read when the new ones are not set.
+EMAIL_RETRY_BASE_DELAY = env.int(
+    "EMAIL_RETRY_BASE_DELAY",
+    default=env.int(
+        "ALERTS_RETRY_BASE_DELAY", default=env.int("ACCOUNT_EMAIL_RETRY_BASE_DELAY", default=30)
+    ),
+)
+EMAIL_RETRY_MAX_DELAY = env.int(
+    "EMAIL_RETRY_MAX_DELAY", default=env.int("ALERTS_RETRY_MAX_DELAY", default=1920)
+)
+EMAIL_RETRY_JITTER = env.float("EMAIL_RETRY_JITTER", default=0.1)

@@ -26,3 +26,6 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Loggers must not freeze their processors on first use, or structlog.testing.capture_logs
 # misses every logger that an earlier test already used.
 structlog.configure(cache_logger_on_first_use=False)
+
+# Exact retry times in tests; tests/core/test_retry.py measures the jitter itself.
+EMAIL_RETRY_JITTER = 0

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("birthday.urls")),
     path("auth/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The alerts app's admin pages that are not a model's (dashboard, previews), before the admin.
+    path("admin/alerts/", include("alerts.admin_urls")),
     path("admin/", admin.site.urls),
 ]
 # Providers' tracking webhooks (Anymail), only behind the basic-auth secret they must present.

@@ -3,8 +3,8 @@ from django.core import mail
 from django.urls import reverse
 
 from alerts.models import Alert, AlertRecipient, Delivery
-from alerts.recording import record_event
 from tests.factories import AlertRecipientFactory
+from tests.support.pipeline import record
 
 Status = Delivery.Status
 pytestmark = pytest.mark.django_db
@@ -108,7 +108,7 @@ def test_send_a_test_alert_goes_through_the_pipeline_to_the_selected_only(
 
 
 def test_alerts_are_read_only_with_their_deliveries_inline(admin_client):
-    alert = record_event("beatles_name_rejected", {"first_name": "Ринго", "last_name": "Старр"})
+    alert = record("beatles_name_rejected", {"first_name": "Ринго", "last_name": "Старр"})
 
     listing = admin_client.get(
         reverse("admin:alerts_alert_changelist"), {"kind": "beatles_name_rejected"}
@@ -126,7 +126,7 @@ def test_alerts_are_read_only_with_their_deliveries_inline(admin_client):
 def test_deliveries_filter_by_status_and_retry_now(
     admin_client, django_capture_on_commit_callbacks
 ):
-    alert = record_event("beatles_name_rejected", {"first_name": "Ринго", "last_name": "Старр"})
+    alert = record("beatles_name_rejected", {"first_name": "Ринго", "last_name": "Старр"})
     failed = alert.deliveries.get()
     Delivery.objects.filter(pk=failed.pk).update(
         status=Status.FAILED, attempts=8, last_error="SMTPDataError: 554"
@@ -145,7 +145,7 @@ def test_deliveries_filter_by_status_and_retry_now(
 
 
 def test_retry_now_leaves_sent_deliveries_alone(admin_client, django_capture_on_commit_callbacks):
-    alert = record_event("beatles_name_rejected", {"first_name": "Ринго"})
+    alert = record("beatles_name_rejected", {"first_name": "Ринго"})
     alert.deliveries.update(status=Status.SENT)
     with django_capture_on_commit_callbacks(execute=True):
         run_action(admin_client, "delivery", "retry_now", alert.deliveries.all())

@@ -11,12 +11,13 @@ import uuid
 import pytest
 
 from alerts import kinds
-from alerts.delivery import retry_delay, send_due
+from alerts.delivery import send_due
 from alerts.models import Delivery
-from alerts.recording import record_event
 from core.mail_backends import ANYMAIL_PROVIDERS
+from core.retry import backoff
 from tests.factories import AlertRecipientFactory
 from tests.support.moments import WINDOW_START
+from tests.support.pipeline import record
 from tests.support.smtp import RecordingHandler
 
 BEATLES = kinds.BEATLES_NAME_REJECTED.name
@@ -71,7 +72,7 @@ def test_a_batch_over_several_smtp_connections_records_each_outcome(
     )
     alerts_smtp.stop()
     alerts_smtp.start()
-    alert = record_event(BEATLES, PAYLOAD, now=T)
+    alert = record(BEATLES, PAYLOAD, now=T)
 
     result = send_due(now=T)
 
@@ -86,14 +87,14 @@ def test_a_batch_over_several_smtp_connections_records_each_outcome(
         assert (delivery.status, delivery.attempts, delivery.last_error) == (Status.SENT, 1, "")
         assert delivery.sent_at is not None and delivery.claimed_by == ""
     for email in failed:
-        delivery = by_email[email]
-        assert delivery.status in {Status.PENDING, Status.FAILED}
-        assert delivery.attempts == 1 and delivery.claimed_by == ""
+        assert (by_email[email].attempts, by_email[email].claimed_by) == (1, "")
     assert "451" in by_email[busy].last_error
     assert by_email[busy].status == Status.PENDING
-    assert by_email[busy].next_attempt_at == T + retry_delay(1)
-    assert result.retry[T + retry_delay(1)].count(by_email[busy].pk) == 1
+    assert by_email[busy].next_attempt_at == T + backoff(1)
+    assert result.retry[T + backoff(1)].count(by_email[busy].pk) == 1
+    assert by_email[gone].status == Status.FAILED  # permanent: not tried again
     assert "550" in by_email[gone].last_error
+    assert by_email[gone].pk not in {pk for ids in result.retry.values() for pk in ids}
     assert 1 < alerts_smtp.handler.most_open <= LANES
 
 
@@ -102,16 +103,16 @@ def test_a_lane_that_cannot_connect_leaves_its_messages_pending_for_a_retry(
 ):
     AlertRecipientFactory.create_batch(5)
     alerts_smtp.stop()
-    alert = record_event(BEATLES, PAYLOAD, now=T)
+    alert = record(BEATLES, PAYLOAD, now=T)
 
     result = send_due(now=T)
 
     assert result.sent == []
     for delivery in alert.deliveries.all():
         assert (delivery.status, delivery.attempts) == (Status.PENDING, 1)
-        assert delivery.next_attempt_at == T + retry_delay(1)
+        assert delivery.next_attempt_at == T + backoff(1)
         assert "ConnectionRefusedError" in delivery.last_error
-    assert sorted(result.retry[T + retry_delay(1)]) == sorted(
+    assert sorted(result.retry[T + backoff(1)]) == sorted(
         alert.deliveries.values_list("pk", flat=True)
     )
 
@@ -142,7 +143,7 @@ def test_a_batch_through_a_provider_keeps_each_message_its_own_provider_id(concu
         return 200, {"To": to, "MessageID": given[to], "ErrorCode": 0, "Message": "OK"}
 
     postmark.answer = answer
-    alert = record_event(BEATLES, PAYLOAD, now=T)
+    alert = record(BEATLES, PAYLOAD, now=T)
 
     result = send_due(now=T)
 
@@ -154,7 +155,7 @@ def test_a_batch_through_a_provider_keeps_each_message_its_own_provider_id(concu
     assert len(set(given.values())) == 9 and len(postmark.requests) == 10
     delivery = by_email[overloaded]
     assert (delivery.status, delivery.attempts) == (Status.PENDING, 1)
-    assert delivery.next_attempt_at == T + retry_delay(1)
+    assert delivery.next_attempt_at == T + backoff(1)
     assert delivery.provider_message_id == ""
     assert "503" in delivery.last_error
 

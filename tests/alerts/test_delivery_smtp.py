@@ -6,11 +6,12 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 
 from alerts import kinds
-from alerts.delivery import retry_delay, send_due
+from alerts.delivery import send_due
 from alerts.models import AlertRecipient, Delivery
-from alerts.recording import record_event
 from alerts.tasks import run_send
+from core.retry import backoff
 from tests.factories import AlertRecipientFactory
+from tests.support import pipeline
 from tests.support.moments import WINDOW_START
 
 BEATLES = kinds.BEATLES_NAME_REJECTED.name
@@ -20,7 +21,7 @@ Status = Delivery.Status
 
 
 def record(now=T):
-    return record_event(BEATLES, PAYLOAD, now=now)
+    return pipeline.record(BEATLES, PAYLOAD, now=now)
 
 
 def test_alert_is_delivered_over_smtp_as_text_and_html(
@@ -97,7 +98,7 @@ def test_temporary_refusal_is_retried(alerts_smtp, db_tasks):
     assert delivery.status == Status.PENDING
     assert "451" in delivery.last_error
     alerts_smtp.accept()
-    send_due(now=T + retry_delay(1))
+    send_due(now=T + backoff(1))
     delivery.refresh_from_db()
     assert delivery.status == Status.SENT
     assert len(alerts_smtp.messages) == 1
@@ -105,21 +106,35 @@ def test_temporary_refusal_is_retried(alerts_smtp, db_tasks):
 
 def test_after_the_last_attempt_the_delivery_fails_with_its_error(settings, alerts_smtp, db_tasks):
     settings.ALERTS_MAX_ATTEMPTS = 2
-    alerts_smtp.refuse("554 5.7.1 Refused")
+    alerts_smtp.refuse("451 4.3.0 Mailbox busy, try later")
     delivery = record().deliveries.get()
 
     send_due(now=T)
-    send_due(now=T + retry_delay(1))
+    send_due(now=T + backoff(1))
 
     delivery.refresh_from_db()
     assert delivery.status == Status.FAILED
     assert delivery.attempts == 2
-    assert "554" in delivery.last_error
+    assert "451 4.3.0 Mailbox busy" in delivery.last_error
     assert send_due(now=T + dt.timedelta(days=1)).sent == []
 
 
+def test_a_permanent_refusal_fails_at_once_with_the_servers_reason(alerts_smtp, db_tasks):
+    alerts_smtp.refuse("554 5.7.1 Relay access denied")
+    delivery = record().deliveries.get()
+
+    result = send_due(now=T)
+
+    delivery.refresh_from_db()
+    assert delivery.status == Status.FAILED
+    assert delivery.attempts == 1
+    assert delivery.last_error == "SMTPDataError: 554 5.7.1 Relay access denied"
+    assert result.retry == {}
+    assert not DBTaskResult.objects.exists()  # no retry queued
+
+
 def test_backoff_doubles_and_eight_attempts_span_about_an_hour():
-    delays = [retry_delay(n).total_seconds() for n in range(1, 8)]
+    delays = [backoff(n).total_seconds() for n in range(1, 8)]
     assert delays == [30, 60, 120, 240, 480, 960, 1920]
     assert 55 * 60 <= sum(delays) <= 70 * 60
 
@@ -127,3 +142,30 @@ def test_backoff_doubles_and_eight_attempts_span_about_an_hour():
 @pytest.fixture(autouse=True)
 def _only_the_migrations_recipient(db):
     assert list(AlertRecipient.objects.values_list("email", flat=True)) == ["admin@acme.not"]
+
+
+@pytest.fixture
+def kind_without_templates():
+    kind = kinds.register("tests_no_templates", "No templates")
+    yield kind
+    kinds.unregister(kind.name)
+
+
+def test_a_rendering_error_fails_that_delivery_and_the_batch_goes_on(
+    alerts_smtp, kind_without_templates
+):
+    broken = pipeline.record(kind_without_templates.name, {}, now=T, recipients=everyone())
+    fine = record()
+
+    result = send_due(now=T)
+
+    assert result.sent == [fine.deliveries.get().pk]
+    assert len(alerts_smtp.messages) == 1
+    failed = broken.deliveries.get()
+    assert (failed.status, failed.attempts) == (Status.FAILED, 1)
+    assert failed.last_error.startswith("TemplateDoesNotExist: alerts/tests_no_templates/")
+    assert result.retry == {}
+
+
+def everyone():
+    return AlertRecipient.objects.all()

@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from alerts.models import Delivery
-from alerts.recording import new_message_id
+from alerts.fanout import fan_out
+from alerts.models import Delivery, new_message_id
+from alerts.recording import record_event
 from tests.factories import AlertRecipientFactory
 
 Status = Delivery.Status
@@ -28,7 +29,19 @@ def delivery(status: str, age: dt.timedelta, **fields) -> Delivery:
 def test_nothing_waits_on_a_fresh_site(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json()["alerts"] == {"pending": 0, "oldest_pending_seconds": None}
+    assert response.json()["alerts"] == {"pending": 0, "oldest_pending_seconds": None, "outbox": 0}
+
+
+@pytest.mark.django_db
+def test_counts_alerts_waiting_in_the_outbox_until_a_pass_fans_them_out(client):
+    record_event("beatles_name_rejected", {"first_name": "Ринго"})
+    assert client.get("/healthz").json()["alerts"]["outbox"] == 1
+    fan_out()
+    assert client.get("/healthz").json()["alerts"] == {
+        "pending": 1,
+        "oldest_pending_seconds": 0,
+        "outbox": 0,
+    }
 
 
 @pytest.mark.django_db

@@ -7,9 +7,9 @@ import pytest
 from alerts import kinds
 from alerts.delivery import send_due
 from alerts.models import Delivery
-from alerts.recording import record_event
 from tests.factories import AlertRecipientFactory
 from tests.support.moments import WINDOW_START
+from tests.support.pipeline import record
 
 BEATLES = kinds.BEATLES_NAME_REJECTED.name
 T = WINDOW_START
@@ -20,21 +20,22 @@ def events(json_logs, name: str) -> list[dict]:
     return [line for line in json_logs() if line["event"] == name]
 
 
-def test_alert_recorded_counts_every_delivery(json_logs):
+def test_alert_recorded_then_fanned_out_counting_every_delivery(json_logs):
     AlertRecipientFactory()
 
-    alert = record_event(BEATLES, {"first_name": "Ринго"}, now=T)
+    alert = record(BEATLES, {"first_name": "Ринго"}, now=T)
 
-    [line] = events(json_logs, "alert_recorded")
-    assert (line["alert_id"], line["kind"], line["deliveries"]) == (alert.pk, BEATLES, 2)
-    assert line["level"] == "info"
+    [recorded] = events(json_logs, "alert_recorded")
+    assert (recorded["alert_id"], recorded["kind"]) == (alert.pk, BEATLES)
+    assert recorded["level"] == "info"
+    [fanned_out] = events(json_logs, "alert_fanned_out")
+    assert (fanned_out["alert_id"], fanned_out["deliveries"]) == (alert.pk, 2)
 
 
 def test_delivery_sent_and_digest_sent(settings, json_logs):
     settings.ALERTS_THROTTLE = 1
     first, *_ = [
-        record_event(BEATLES, {"first_name": "Ринго"}, now=T + dt.timedelta(seconds=i))
-        for i in range(4)
+        record(BEATLES, {"first_name": "Ринго"}, now=T + dt.timedelta(seconds=i)) for i in range(4)
     ]
     digest = Delivery.objects.get(alert__isnull=True)
 
@@ -50,7 +51,7 @@ def test_the_last_failed_attempt_has_no_next_try(settings, alerts_smtp, json_log
     smtp_server = alerts_smtp
     settings.ALERTS_MAX_ATTEMPTS = 1
     smtp_server.refuse("554 5.7.1 Rejected for admin@acme.not")
-    alert = record_event(BEATLES, {"first_name": "Ринго"}, now=T)
+    alert = record(BEATLES, {"first_name": "Ринго"}, now=T)
 
     send_due(now=T)
 

@@ -6,12 +6,13 @@ import pytest
 from django.core import mail
 
 from alerts import kinds
-from alerts.delivery import retry_delay, send_due
+from alerts.delivery import send_due
 from alerts.models import Delivery
-from alerts.recording import record_event
+from core.retry import backoff
 from settings.mailers import build_mailers
 from tests.support.environments import make_env
 from tests.support.moments import WINDOW_START
+from tests.support.pipeline import record
 
 BEATLES = kinds.BEATLES_NAME_REJECTED.name
 T = WINDOW_START
@@ -45,14 +46,14 @@ def answer(api, status: int, reply: dict) -> None:
 
 
 def test_provider_errors_are_retried_with_backoff_until_the_email_goes_out(postmark, json_logs):
-    alert = record_event(BEATLES, {"first_name": "Ринго", "last_name": "Старр"}, now=T)
+    alert = record(BEATLES, {"first_name": "Ринго", "last_name": "Старр"}, now=T)
     delivery = alert.deliveries.get()
 
     answer(postmark, 500, {"ErrorCode": 500, "Message": "Internal server error"})
     assert send_due(now=T).sent == []
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (Status.PENDING, 1)
-    assert delivery.next_attempt_at == T + retry_delay(1)
+    assert delivery.next_attempt_at == T + backoff(1)
     assert "500" in delivery.last_error
 
     second_try = delivery.next_attempt_at
@@ -61,8 +62,8 @@ def test_provider_errors_are_retried_with_backoff_until_the_email_goes_out(postm
     assert send_due(now=second_try).sent == []
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (Status.PENDING, 2)
-    assert delivery.next_attempt_at == second_try + retry_delay(2)
-    assert retry_delay(2) > retry_delay(1)
+    assert delivery.next_attempt_at == second_try + backoff(2)
+    assert backoff(2) > backoff(1)
 
     answer(postmark, 200, POSTMARK_OK)
     assert send_due(now=delivery.next_attempt_at).sent == [delivery.pk]
@@ -102,12 +103,24 @@ def test_provider_errors_are_retried_with_backoff_until_the_email_goes_out(postm
     assert "admin@acme.not" not in json_logs.text()
 
 
+def test_a_provider_refusal_fails_at_once_with_its_reason_in_the_admin(postmark, admin_client):
+    delivery = record(BEATLES, {"first_name": "Ринго"}, now=T).deliveries.get()
+    answer(postmark, 401, {"ErrorCode": 10, "Message": "The Server Token was invalid."})
+
+    result = send_due(now=T)
+
+    assert result.sent == [] and result.retry == {}
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (Status.FAILED, 1)
+    page = admin_client.get(delivery.get_admin_path()).content.decode()
+    assert "The Server Token was invalid." in page
+    assert "401" in page
+
+
 def test_a_digest_carries_the_tag_and_its_own_delivery_id(postmark, settings):
     settings.ALERTS_THROTTLE = 1
     for second in range(3):
-        record_event(
-            BEATLES, {"first_name": f"Ринго{second}"}, now=T + dt.timedelta(seconds=second)
-        )
+        record(BEATLES, {"first_name": f"Ринго{second}"}, now=T + dt.timedelta(seconds=second))
     digest = Delivery.objects.get(alert__isnull=True)
     answer(postmark, 200, POSTMARK_OK)
 

@@ -6,6 +6,7 @@ from django.core import mail
 from django.db import connection
 
 from alerts import kinds, receivers
+from alerts.fanout import fan_out
 from alerts.models import Alert, Delivery
 from alerts.recording import record_event
 from alerts.tasks import send_deliveries
@@ -24,14 +25,24 @@ def reject(user=None, first_name="Ринго", last_name="Старр"):
 
 
 @pytest.mark.django_db
-def test_signal_records_one_alert_and_a_delivery_per_active_subscriber(user, no_default_recipient):
+def test_signal_records_one_alert_and_a_delivery_per_active_subscriber(
+    user, no_default_recipient, django_capture_on_commit_callbacks
+):
     subscribed = AlertRecipientFactory.create_batch(2)
     AlertRecipientFactory(is_active=False)
     AlertRecipientFactory(kinds=[])
 
-    reject(user)
+    with django_capture_on_commit_callbacks() as queued:
+        reject(user)
 
     alert = Alert.objects.get()
+    # On the request path: the alert only, and one send pass queued once it commits.
+    assert alert.fanned_out_at is None
+    assert not Delivery.objects.exists()
+    assert len(queued) == 1
+    fan_out()
+    alert.refresh_from_db()
+    assert alert.fanned_out_at is not None
     assert alert.kind == BEATLES
     assert alert.payload == {
         "first_name": "Ринго",
@@ -79,6 +90,7 @@ def test_one_event_is_one_alert_after_the_receivers_are_connected_again(
     receivers_imported_twice.connect()  # as a second AlertsConfig.ready() would
 
     reject()
+    fan_out()
 
     alert = Alert.objects.get()
     assert alert.deliveries.count() == 1

@@ -3,11 +3,11 @@ from django.utils import translation
 
 from alerts import kinds
 from alerts.models import Delivery
-from alerts.recording import record_event
 from alerts.rendering import build_message
 from core.emails import SUBJECT_MAX_LENGTH, clean_subject
 from tests.factories import AlertRecipientFactory
 from tests.support.moments import WINDOW_START
+from tests.support.pipeline import record
 
 BEATLES = kinds.BEATLES_NAME_REJECTED.name
 NASTY = [
@@ -19,7 +19,7 @@ NASTY = [
 
 def message_for(first_name, last_name="Старр", **payload):
     recipient = AlertRecipientFactory(email="ops@acme.not")
-    alert = record_event(
+    alert = record(
         BEATLES,
         {"first_name": first_name, "last_name": last_name, **payload},
         now=WINDOW_START,

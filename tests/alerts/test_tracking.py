@@ -12,9 +12,9 @@ from django.urls import clear_url_caches
 
 from alerts import kinds
 from alerts.models import AlertRecipient, Delivery
-from alerts.recording import record_event
 from core.checks import check_webhook_secret
 from tests.support.moments import WINDOW_START
+from tests.support.pipeline import record
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def webhooks(settings):
 @pytest.fixture
 def sent(db) -> Delivery:
     """The default recipient's delivery of one alert, sent through Postmark."""
-    alert = record_event(
+    alert = record(
         kinds.BEATLES_NAME_REJECTED.name,
         {"first_name": "Ринго", "last_name": "Старр"},
         now=WINDOW_START,

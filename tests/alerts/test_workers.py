@@ -13,11 +13,13 @@ from django_tasks_db.models import DBTaskResult
 
 from alerts import kinds
 from alerts.delivery import send_due
-from alerts.models import AlertRecipient, Delivery
+from alerts.fanout import fan_out
+from alerts.models import Alert, AlertRecipient, Delivery
 from alerts.recording import record_event
 from alerts.tasks import run_send, run_sweep
 from tests.factories import AlertRecipientFactory
 from tests.support.moments import WINDOW_START
+from tests.support.pipeline import record
 
 BEATLES = kinds.BEATLES_NAME_REJECTED.name
 Status = Delivery.Status
@@ -27,7 +29,7 @@ def many_pending(count: int) -> list[int]:
     """One alert with `count` pending deliveries."""
     AlertRecipient.objects.all().delete()
     AlertRecipientFactory.create_batch(count)
-    alert = record_event(BEATLES, {"first_name": "Ринго", "last_name": "Старр"})
+    alert = record(BEATLES, {"first_name": "Ринго", "last_name": "Старр"})
     return list(alert.deliveries.values_list("pk", flat=True))
 
 
@@ -86,7 +88,7 @@ def test_two_workers_send_each_delivery_once_on_postgresql(queue_only, postgres_
 def left_in_sending(claimed_at: dt.datetime) -> Delivery:
     """What a SIGKILLed worker leaves behind: a claimed delivery that never got an outcome."""
     recipient = AlertRecipientFactory()
-    alert = record_event(
+    alert = record(
         BEATLES, {"first_name": "Ринго"}, recipients=AlertRecipient.objects.filter(pk=recipient.pk)
     )
     alert.deliveries.update(
@@ -174,7 +176,7 @@ def test_a_task_that_runs_early_hands_its_deliveries_on_to_their_time(db_tasks):
 def two_web_processes_record(events_each: int) -> None:
     def web():
         for i in range(events_each):
-            record_event(BEATLES, {"first_name": f"Ринго{i}"}, now=WINDOW_START)
+            record(BEATLES, {"first_name": f"Ринго{i}"}, now=WINDOW_START)
 
     side_by_side(web)
     individual = Delivery.objects.filter(alert__isnull=False).exclude(status=Status.DIGESTED)
@@ -194,3 +196,28 @@ def test_concurrent_events_respect_the_throttle(settings, queue_only):
 def test_concurrent_events_respect_the_throttle_on_postgresql(settings, queue_only, postgres_only):
     settings.ALERTS_THROTTLE = 5
     two_web_processes_record(6)
+
+
+def two_workers_fan_out_the_same_outbox() -> None:
+    AlertRecipient.objects.all().delete()
+    AlertRecipientFactory.create_batch(3)
+    for i in range(40):
+        record_event(BEATLES, {"first_name": f"Ринго{i}"})
+
+    side_by_side(fan_out)
+
+    assert not Alert.objects.filter(fanned_out_at__isnull=True).exists()
+    per_alert = Counter(Delivery.objects.values_list("alert_id", flat=True))
+    assert len(per_alert) == 40
+    assert set(per_alert.values()) == {3}  # one per recipient, never twice
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_fan_out_each_alert_once(queue_only):
+    two_workers_fan_out_the_same_outbox()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_fan_out_each_alert_once_on_postgresql(queue_only, postgres_only):
+    two_workers_fan_out_the_same_outbox()

@@ -132,6 +132,7 @@ def beatle_as_typed(draw) -> tuple[str, str]:
     return full[:cut], full[cut:]
 
 
+@pytest.mark.slow  # 500 examples: seconds
 @settings(max_examples=500, deadline=None)
 @given(beatle_as_typed())
 def test_no_spelling_that_reads_as_a_beatle_passes(fields):

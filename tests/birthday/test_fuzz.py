@@ -3,7 +3,8 @@
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from django.utils.html import escape
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from birthday.models import Birthday
@@ -19,13 +20,16 @@ dates = st.one_of(
 @pytest.mark.django_db
 @fuzz
 @given(first_name=hostile_text, last_name=hostile_text, birthday=dates)
+@example(first_name=SCRIPT, last_name=SCRIPT, birthday="2000-02-30")
 def test_create_form_never_errors(user_client, first_name, last_name, birthday):
     response = user_client.post(
         "/birthday/create/",
         {"first_name": first_name, "last_name": last_name, "birthday": birthday},
     )
     assert response.status_code in (302, 400)
-    if response.status_code == 400:
+    if response.status_code == 400:  # the form again, with what was typed in it, as text
+        assert escape(first_name) in response.text
+        assert escape(last_name) in response.text
         assert SCRIPT not in response.text
     else:
         saved = Birthday.objects.latest("pk")

@@ -97,7 +97,7 @@ def test_healthz_answers_a_load_balancer(server):
     assert json.loads(body) == {
         "status": "ok",
         "database": "ok",
-        "alerts": {"pending": 0, "oldest_pending_seconds": None},
+        "alerts": {"pending": 0, "oldest_pending_seconds": None, "outbox": 0},
     }
 
 

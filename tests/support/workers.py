@@ -16,8 +16,8 @@ from django.db import connection
 from django.utils import timezone
 
 from alerts import kinds
-from alerts.models import Alert, AlertRecipient, Delivery
-from alerts.recording import new_message_id, window_bounds
+from alerts.models import Alert, AlertRecipient, Delivery, new_message_id
+from alerts.windows import window_bounds
 from tests.support.logs import json_lines
 from tests.support.processes import Process, basic_env, manage_py, wait_until
 
@@ -123,7 +123,12 @@ def pending_deliveries(count: int, recipients: int = 10) -> list[Delivery]:
     now = timezone.now()
     kind = kinds.BEATLES_NAME_REJECTED.name
     alerts = Alert.objects.bulk_create(
-        Alert(kind=kind, occurred_at=now, payload={"first_name": "Ринго", "last_name": f"{i}"})
+        Alert(
+            kind=kind,
+            occurred_at=now,
+            fanned_out_at=now,
+            payload={"first_name": "Ринго", "last_name": f"{i}"},
+        )
         for i in range(count)
     )
     return Delivery.objects.bulk_create(
