@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.db.models import Case, CharField, F, QuerySet, Value, When
 from django.utils import timezone
 
-from core import retry
+from core import retry, task_logs
 
 from . import sending
 from .models import Delivery
@@ -107,8 +107,11 @@ def send_due(
     *,
     now: dt.datetime | None = None,
     on_claim: Callable[[dt.datetime], None] | None = None,
+    on_full_batch: Callable[[], None] | None = None,
 ) -> BatchResult:
-    """Claim and send batches until nothing due is left. `on_claim` gets each lease's expiry.
+    """Claim and send batches until nothing due is left. `on_claim` gets each lease's expiry;
+    `on_full_batch` is called when a batch is full (more is probably waiting: other workers
+    may help).
 
     Each batch is claimed at the time of its claim (unless `now` is given): a long run must not
     stamp its late claims with its start, or a sweep would take live claims for a dead worker's.
@@ -124,6 +127,8 @@ def send_due(
             return total
         if on_claim is not None:
             on_claim(moment + dt.timedelta(seconds=settings.ALERTS_CLAIM_TIMEOUT))
+        if on_full_batch is not None and len(deliveries) == settings.ALERTS_BATCH_SIZE:
+            on_full_batch()
         total.merge(send_claimed(token, deliveries, now=moment))
 
 
@@ -187,7 +192,8 @@ def _record_sent(
         if delivery.is_digest:
             logger.info("digest_sent", delivery_id=delivery.pk, alerts=delivery.folded_count)
         else:
-            logger.info("delivery_sent", alert_id=delivery.alert_id, delivery_id=delivery.pk)
+            with task_logs.for_request(delivery.alert.request_id):
+                logger.info("delivery_sent", alert_id=delivery.alert_id, delivery_id=delivery.pk)
 
 
 def _per_row(values: dict[int, str]) -> Value | Case:
@@ -220,12 +226,13 @@ def _record_failure(
         mine.update(status=Status.PENDING, next_attempt_at=retry_at, **reset)
         result.retry[retry_at].append(delivery.pk)
     # The error's class only: SMTP errors may quote the address; the admin shows the full text.
-    (logger.error if final else logger.warning)(
-        "delivery_failed",
-        alert_id=delivery.alert_id,
-        delivery_id=delivery.pk,
-        attempt=delivery.attempts,
-        next_try=None if retry_at is None else retry_at.isoformat(),
-        error=type(error).__name__,
-        permanent=not transient,
-    )
+    with task_logs.for_request("" if delivery.is_digest else delivery.alert.request_id):
+        (logger.error if final else logger.warning)(
+            "delivery_failed",
+            alert_id=delivery.alert_id,
+            delivery_id=delivery.pk,
+            attempt=delivery.attempts,
+            next_try=None if retry_at is None else retry_at.isoformat(),
+            error=type(error).__name__,
+            permanent=not transient,
+        )

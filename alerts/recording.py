@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core import task_logs
+
 from . import kinds, tasks
 from .models import Alert, AlertRecipient
 
@@ -52,7 +54,11 @@ def record_event(
     kinds.get(kind)  # an unknown kind fails here, not in every later pass
     with transaction.atomic():
         alert = Alert.objects.create(
-            kind=kind, occurred_at=now or timezone.now(), payload=payload, is_test=is_test
+            kind=kind,
+            occurred_at=now or timezone.now(),
+            payload=payload,
+            is_test=is_test,
+            request_id=task_logs.request_id()[:64],
         )
         if recipients is not None:
             alert.addressed_to.set(recipients)

@@ -8,6 +8,7 @@ alert send pass serves many requests at once, and each Alert keeps its request i
 each piece of work itself.
 """
 
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import structlog
@@ -29,6 +30,13 @@ def carries_own_context(task: Task) -> Task:
 def request_id() -> str:
     """The request id bound to this context (a request, or a task it enqueued); "" outside."""
     return structlog.contextvars.get_contextvars().get("request_id") or ""
+
+
+def for_request(request_id: str) -> AbstractContextManager:
+    """Bind a piece of work's request id to the lines logged inside (nothing when it has none)."""
+    if not request_id:
+        return nullcontext()
+    return structlog.contextvars.bound_contextvars(request_id=request_id)
 
 
 class TaskLogContext(DjangoTaskReceiver):

@@ -1,5 +1,6 @@
 """Across processes: an alert's lines in the worker carry the id of the request that raised it,
-carried by the Alert row itself: nothing is written to the django-structlog cache for it."""
+carried by the Alert row itself: nothing is written to the django-structlog cache for it. Two
+events in a row queue one send pass, which sends both."""
 
 import json
 import sqlite3
@@ -41,6 +42,8 @@ def test_the_worker_logs_each_alert_with_the_request_that_raised_it(tmp_path, sm
     assert sent[first]["request_id"] == "req-one"
     assert sent[second]["request_id"] == "req-two"
     assert len(smtp_server.messages) == 2
+    passes = [line for line in lines if line["event"] == "task_started"]
+    assert [line["task"] for line in passes] == ["alerts.tasks.send_deliveries"]
     with sqlite3.connect(tmp_path / "db.sqlite3") as database:
         [(handed_over,)] = database.execute("SELECT count(*) FROM django_structlog_cache")
     assert handed_over == 0
