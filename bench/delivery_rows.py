@@ -62,27 +62,36 @@ def run_baseline(env: dict[str, str], mode: str, count: int, port: int) -> float
     return count / float(result.stdout)
 
 
-def loopback(workdir: Path, sink, port: int, memory: Memory, count: int = 1000) -> Row:
-    """Row 2: the worker against raw smtplib on one connection, on loopback."""
+def loopback(
+    workdir: Path, sink, port: int, memory: Memory, count: int = 1000, rounds: int = 2
+) -> Row:
+    """Row 2: the worker against raw smtplib on one connection, on loopback.
+
+    CPU-bound on a shared machine, so the two sides take turns, `rounds` times each, and each
+    keeps its best round.
+    """
     site = Site(workdir, "loopback", ALERTS_THROTTLE="0", **smtp_env(port))
+    ours, ceiling = [], []
     try:
         site.start(scheduler=True)
         with_workers(site, 1)
-        ours = deliver(site, sink, count, count)
+        for _ in range(rounds):
+            ours.append(deliver(site, sink, count, count) or 0)
+            sink.reset()
+            ceiling.append(run_baseline(site.env, "smtplib", count, port))
     finally:
         site.stop()
         memory.add(site)
-    sink.reset()
-    ceiling = run_baseline(site.env, "smtplib", count, port)
-    share = (ours or 0) / ceiling
+    share = max(ours) / max(ceiling)
     return Row(
         "2",
         f"SMTP on loopback: {count:,} alerts to one recipient (throttle off)",
-        f"worker {ours or 0:.0f} msg/s vs raw smtplib {ceiling:.0f} msg/s (one connection, "
-        "same text + HTML message built by the standard library, no Django, no database)",
+        f"worker {max(ours):.0f} msg/s vs raw smtplib {max(ceiling):.0f} msg/s (one connection, "
+        "same text + HTML message built by the standard library, no Django, no database; best "
+        f"of {rounds} turns each)",
         f"{share:.0%} of raw smtplib",
         "≥ 80%",
-        ours is not None and share >= 0.8,
+        min(ours) > 0 and share >= 0.8,
         bound="the CPU: on loopback a message costs no wait, so the ceiling is smtplib's own "
         "work to build and send it; the worker adds rendering and bookkeeping",
     )
@@ -156,7 +165,10 @@ def scale_out(workdir: Path, api: ProviderStandIn, memory: Memory, events: int =
     if not postgres_available():
         return skipped("5", name, target, "not run: PostgreSQL is not reachable")
     messages = events * 10
-    site = Site(workdir, "scale", postgres=True, ALERTS_THROTTLE="0", **api.env())
+    # Batches of 10: the 500 alerts split evenly over 4 workers (50 batches, not 10).
+    site = Site(
+        workdir, "scale", postgres=True, ALERTS_THROTTLE="0", ALERTS_BATCH_SIZE="10", **api.env()
+    )
     site.seed("recipients", "9")
     rates, duplicates = [], 0
     try:
@@ -173,7 +185,8 @@ def scale_out(workdir: Path, api: ProviderStandIn, memory: Memory, events: int =
     ratio = four / one if one else 0
     return Row(
         "5",
-        f"{name} ({messages} alerts, stand-in answering in {api.delay * 1000:.0f} ms)",
+        f"{name} ({messages} alerts in batches of 10, stand-in answering in "
+        f"{api.delay * 1000:.0f} ms)",
         f"1 worker {one:.1f} msg/s, 4 workers {four:.1f} msg/s; duplicates {duplicates}",
         f"{ratio:.2f} ×",
         target,

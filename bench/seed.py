@@ -174,7 +174,8 @@ def dashboard(deliveries: str, samples: str = "20") -> None:
     recipient = AlertRecipient.objects.first()
     statuses = list(Delivery.Status)
     now = time.time()
-    missing = int(deliveries) - Delivery.objects.count()
+    existing = Delivery.objects.count()
+    missing = int(deliveries) - existing
     for start in range(0, missing, 5000):
         size = min(5000, missing - start)
         at = [dt.datetime.fromtimestamp(now - (start + n) * 30, tz=dt.UTC) for n in range(size)]
@@ -190,7 +191,7 @@ def dashboard(deliveries: str, samples: str = "20") -> None:
                 status=statuses[n % len(statuses)],
                 window_start=alert.occurred_at,
                 next_attempt_at=alert.occurred_at,
-                message_id=f"<bench{start + n}@bench.example>",
+                message_id=f"<bench{existing + start + n}@bench.example>",
             )
             for n, alert in enumerate(alerts)
         )
