@@ -83,8 +83,7 @@ def queue_pass() -> None:
             task_path=send_deliveries.module_path,
             queue_name=send_deliveries.queue_name,
             backend_name=backend.alias,
-            run_after=get_date_max(),  # not deferred
-            args_kwargs={"args": [], "kwargs": {}},  # a full pass, not a retry of some ids
+            run_after=get_date_max(),  # not deferred: a full pass (retries of ids are deferred)
         ).exists()
     )
     if not waiting:

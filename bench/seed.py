@@ -62,6 +62,15 @@ def birthdays(count: str) -> None:
     )
 
 
+def first_birthday() -> None:
+    """The form fields of a birthday already on the list, as JSON."""
+    from birthday.models import Birthday
+
+    taken = Birthday.objects.order_by("pk").first()
+    fields = {"first_name": taken.first_name, "last_name": taken.last_name}
+    print(json.dumps({**fields, "birthday": taken.birthday.isoformat()}))  # noqa: T201
+
+
 def list_queries() -> None:
     """Queries that one request for the list page runs, printed as a number."""
     from django.db import connection
@@ -255,6 +264,7 @@ COMMANDS = {
     "users": users,
     "recipients": recipients,
     "birthdays": birthdays,
+    "first_birthday": first_birthday,
     "list_queries": list_queries,
     "alerts": alerts,
     "alert_stats": alert_stats,

@@ -28,15 +28,22 @@ def interleave(samples: int, *requests: Callable[[], float]) -> list[list[float]
 
 
 def request_cost(workdir: Path, port: int, samples: int = 200) -> Row:
-    """Row 1: a Beatles rejection (alert queued) vs the same page rejected for another reason."""
+    """Row 1: a Beatles rejection (alert queued) vs the same page rejected for another reason.
+
+    The other reason is a person already on the list (the unique constraint): like the Beatles
+    name it passes every field and runs the same model validation, then renders the form again
+    with its error. (A missing field would skip that validation, and be cheaper.)
+    """
     site = Site(workdir, "request", **smtp_env(port))
+    site.seed("birthdays", "1")
+    taken = json.loads(site.seed("first_birthday"))
     try:
         site.start(workers=1)
         client = site.session()
         beatles, other = interleave(
             samples,
             lambda: client.timed_post(CREATE, BEATLE)[1],
-            lambda: client.timed_post(CREATE, {**BEATLE, "first_name": ""})[1],
+            lambda: client.timed_post(CREATE, taken)[1],
         )
         recorded = json.loads(site.seed("alert_stats"))["alerts"]
     finally:
@@ -45,15 +52,17 @@ def request_cost(workdir: Path, port: int, samples: int = 200) -> Row:
     return Row(
         "1",
         "The alert's cost on the request: Beatles rejection (alert queued) vs the same form "
-        f"page rejected for another reason (no alert), {samples} interleaved samples",
+        f"page rejected for another reason (a person already on the list, no alert), {samples} "
+        "interleaved samples",
         f"median / p95: {median_ms(beatles):.1f} / {p95_ms(beatles):.1f} ms vs "
         f"{median_ms(other):.1f} / {p95_ms(other):.1f} ms; alerts committed before the "
         f"response: {recorded}/{samples}",
         f"{ratio:.2f} × (median)",
         "≤ 1.2 ×, every alert committed",
         ratio <= 1.2 and recorded == samples,
-        bound="the floor renders the same form page with an error; the difference is what "
-        "recording the event and queueing its send costs before the response",
+        bound="the floor runs the same validation and renders the same form page with an "
+        "error; the difference is what recording the event (one INSERT) and queueing its send "
+        "(a look at the task table, an INSERT when no pass is waiting) cost before the response",
     )
 
 
