@@ -10,4 +10,5 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from . import checks as account_checks
 
-        checks.register(account_checks.check_shared_cache, checks.Tags.security, deploy=True)
+        checks.register(account_checks.check_limits_cache, checks.Tags.security, checks.Tags.caches)
+        checks.register(account_checks.check_login_limits, checks.Tags.security)

@@ -1,4 +1,6 @@
-"""The account emails: a password reset link, and the notice that a password was changed.
+"""The account emails: a password reset link, the notice that a password was changed, a
+sign-up's confirmation link, and the notice to an address's owner that someone tried to sign up
+with it.
 
 Rendered from our templates (core.emails: the site's language, links from SITE_URL) and
 sent through the `default` mailer.
@@ -16,6 +18,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from core.emails import render_email, site_link
+
+from . import confirmation
 
 
 def send_account_email(user: AbstractBaseUser, templates: str, **context: Any) -> None:
@@ -50,3 +54,21 @@ def send_password_reset(user: AbstractBaseUser) -> None:
 
 def send_password_changed(user: AbstractBaseUser) -> None:
     send_account_email(user, "accounts/email/password_changed", changed_at=timezone.now())
+
+
+def send_confirmation(user: AbstractBaseUser) -> None:
+    """A fresh confirmation link; it expires ACCOUNT_CONFIRMATION_TIMEOUT seconds on."""
+    now = timezone.now()
+    path = reverse("confirm_address", kwargs={"token": confirmation.make_token(user)})
+    send_account_email(
+        user,
+        "accounts/email/confirm_address",
+        confirm_url=site_link(path),
+        now=now,
+        expires_at=now + dt.timedelta(seconds=settings.ACCOUNT_CONFIRMATION_TIMEOUT),
+    )
+
+
+def send_signup_attempt(user: AbstractBaseUser) -> None:
+    """To the owner of an address someone tried to sign up with: how to sign in or reset."""
+    send_account_email(user, "accounts/email/signup_attempt", login_url=site_link(reverse("login")))

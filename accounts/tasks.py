@@ -1,8 +1,8 @@
 """Account email, sent off the request path by the task worker.
 
 Only a user id (and the attempt number) travels through the queue: the worker reads the address
-and makes the token itself, so neither is ever stored in the task table. A transport error
-queues the task again for later (`accounts.retry`).
+and makes the token itself, so neither is ever stored in the task table. A transient error
+queues the task again for later, a permanent one is logged and dropped (`accounts.retry`).
 """
 
 import datetime as dt
@@ -48,3 +48,29 @@ def send_password_changed_email(user_id: int, *, attempt: int = 1) -> None:
         retry.send_or_retry(
             send_password_changed_email, user, attempt, emails.send_password_changed
         )
+
+
+@task
+def send_confirmation_email(user_id: int | None, *, attempt: int = 1) -> None:
+    """Email a fresh confirmation link to an account still waiting for one.
+
+    None (an address with no unconfirmed account: a resend request) costs the request the same.
+    """
+    if user_id is None:
+        return
+    user = _active_user(user_id)
+    if user is not None and not user.email_confirmed:
+        retry.send_or_retry(
+            send_confirmation_email,
+            user,
+            attempt,
+            emails.send_confirmation,
+            give_up_after=dt.timedelta(seconds=settings.ACCOUNT_CONFIRMATION_TIMEOUT),
+        )
+
+
+@task
+def send_signup_attempt_email(user_id: int, *, attempt: int = 1) -> None:
+    """Tell an address's owner that someone tried to sign up with it (`RegistrationView`)."""
+    if (user := _active_user(user_id)) is not None:
+        retry.send_or_retry(send_signup_attempt_email, user, attempt, emails.send_signup_attempt)

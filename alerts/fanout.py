@@ -19,7 +19,7 @@ import structlog
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
 from core import task_logs
@@ -46,23 +46,33 @@ class FanOutResult:
 
 
 def fan_out(*, now: dt.datetime | None = None) -> FanOutResult:
-    """Fan out every alert waiting in the outbox, a batch per transaction."""
+    """Fan out the alerts waiting in the outbox when the pass began, a batch per transaction.
+
+    Alerts recorded meanwhile wait for the next pass (each queued one), so that a storm of new
+    events never keeps a pass from sending.
+    """
     total = FanOutResult()
-    while True:
-        result = fan_out_batch(now=now)
+    waiting = Alert.objects.filter(fanned_out_at__isnull=True)
+    last = waiting.aggregate(last=Max("pk"))["last"]
+    while last is not None:
+        result = fan_out_batch(now=now, up_to=last)
         if not result.alerts:
-            return total
+            break
         total.merge(result)
+    return total
 
 
-def fan_out_batch(*, now: dt.datetime | None = None) -> FanOutResult:
-    """Fan out up to ALERTS_BATCH_SIZE waiting alerts, oldest first, in one transaction.
+def fan_out_batch(*, now: dt.datetime | None = None, up_to: int | None = None) -> FanOutResult:
+    """Fan out up to ALERTS_BATCH_SIZE waiting alerts (ids up to `up_to`), oldest first, in one
+    transaction.
 
     Each alert counts in the throttle window of the moment it occurred, however late the pass.
     """
     result = FanOutResult()
     with transaction.atomic():
         waiting = Alert.objects.filter(fanned_out_at__isnull=True).order_by("pk")
+        if up_to is not None:
+            waiting = waiting.filter(pk__lte=up_to)
         if connection.features.has_select_for_update_skip_locked:
             waiting = waiting.select_for_update(skip_locked=True)
         alerts = list(waiting[: settings.ALERTS_BATCH_SIZE].prefetch_related("addressed_to"))
@@ -131,8 +141,11 @@ def user_recipient(user_id) -> AlertRecipient | None:
     """The recipient row of an active user with an address, made on first use, email in sync.
 
     An admin-managed recipient with the same address (and no user yet) becomes the user's: one
-    address, one row, one throttle. Returns None for an unknown or inactive user.
+    address, one row, one throttle. A new address starts afresh: a row deactivated for a bounce
+    of the old one is active again. Returns None for an unknown or inactive user.
     """
+    if not isinstance(user_id, int) or isinstance(user_id, bool):
+        return None
     user = get_user_model()._default_manager.filter(pk=user_id, is_active=True).first()
     email = getattr(user, "email", "") if user is not None else ""
     if not email:
@@ -141,12 +154,21 @@ def user_recipient(user_id) -> AlertRecipient | None:
     if recipient is None:
         recipient = AlertRecipient.objects.filter(email__iexact=email, user__isnull=True).first()
     if recipient is None:
-        return AlertRecipient.objects.create(user=user, email=email, name=user.get_username())
+        try:
+            with transaction.atomic():
+                return AlertRecipient.objects.create(
+                    user=user, email=email, name=user.get_username()
+                )
+        except IntegrityError:  # another worker made it in the meantime
+            return AlertRecipient.objects.filter(user=user).first()
     if recipient.user_id == user.pk and recipient.email == email:
         return recipient
+    changes = {"user": user, "email": email}
+    if recipient.email.lower() != email.lower():
+        changes.update(is_active=True, deactivated_at=None, deactivation_reason="")
     try:
         with transaction.atomic():
-            AlertRecipient.objects.filter(pk=recipient.pk).update(user=user, email=email)
+            AlertRecipient.objects.filter(pk=recipient.pk).update(**changes)
     except IntegrityError:
         # The user's new address belongs to another recipient row: keep the old one for now.
         logger.warning("alert_recipient_address_taken", recipient_id=recipient.pk, user_id=user.pk)

@@ -88,6 +88,11 @@ def choices() -> list[tuple[str, str | Promise]]:
     return [(kind.name, kind.label) for kind in _registry.values()]
 
 
+def subscription_choices() -> list[tuple[str, str | Promise]]:
+    """The kinds a recipient can subscribe to: those sent to subscribers, not to a named user."""
+    return [(kind.name, kind.label) for kind in _registry.values() if kind.audience == SUBSCRIBERS]
+
+
 BEATLES_NAME_REJECTED = register(
     "beatles_name_rejected",
     _("Beatles name rejected"),

@@ -76,7 +76,7 @@ class Subscription(models.Model):
     recipient = models.ForeignKey(
         AlertRecipient, on_delete=models.CASCADE, related_name="subscriptions"
     )
-    kind = models.CharField(_("kind"), max_length=64, choices=kinds.choices)
+    kind = models.CharField(_("kind"), max_length=64, choices=kinds.subscription_choices)
 
     class Meta:
         verbose_name = _("subscription")

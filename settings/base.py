@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "django_tasks_db",
     "django_periodic_tasks",
     "anymail",
@@ -53,6 +54,8 @@ MIDDLEWARE = [
     "core.middleware.RequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into our 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "settings.urls"
@@ -86,6 +89,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked (username, IP) pair before any password is checked, on
+# every login path (ours, the admin's, any authenticate() call). Then the model backend, which
+# lets in only accounts whose address is confirmed.
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LoginLimitBackend",
+    "accounts.backends.ConfirmedAccountBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -127,15 +137,44 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # each run once. Never started inside web or worker processes.
 PERIODIC_TASKS_AUTOSTART = False
 
-# Password reset (accounts): link lifetime, abuse limits, the cache that counts them, proxies.
+# --- Accounts: abuse limits, sign-up confirmation (README "Accounts and abuse limits") ---
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
+# A sign-up's confirmation link lasts this long (seconds); the account cannot sign in before.
+ACCOUNT_CONFIRMATION_TIMEOUT = env.int("ACCOUNT_CONFIRMATION_TIMEOUT", default=3 * 24 * 3600)
+# Failed logins (django-axes, counted in its database table): per (username, client IP) pair,
+# and per client IP across usernames, within the last LOGIN_LIMIT_WINDOW seconds.
+LOGIN_LIMIT_PER_PAIR = env.int("LOGIN_LIMIT_PER_PAIR", default=10)
+LOGIN_LIMIT_PER_IP = env.int("LOGIN_LIMIT_PER_IP", default=50)
+LOGIN_LIMIT_WINDOW = env.int("LOGIN_LIMIT_WINDOW", default=60 * 60)
+# Every other limit (django-ratelimit, counted in the `limits` cache): per hour unless named.
 PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
 PASSWORD_RESET_LIMIT_PER_IP = env.int("PASSWORD_RESET_LIMIT_PER_IP", default=20)
-# Failed logins per hour before that username, or that client, must wait (brute force).
-LOGIN_LIMIT_PER_USERNAME = env.int("LOGIN_LIMIT_PER_USERNAME", default=10)
-LOGIN_LIMIT_PER_IP = env.int("LOGIN_LIMIT_PER_IP", default=50)
+SIGNUP_LIMIT_PER_IP = env.int("SIGNUP_LIMIT_PER_IP", default=20)
+# Emails about a sign-up to one address (confirmation links, resends, "someone tried" notices).
+CONFIRMATION_LIMIT_PER_EMAIL = env.int("CONFIRMATION_LIMIT_PER_EMAIL", default=3)
+# Wrong old passwords on the password change page, per user, per PASSWORD_CHANGE_LIMIT_WINDOW s.
+PASSWORD_CHANGE_LIMIT_PER_USER = env.int("PASSWORD_CHANGE_LIMIT_PER_USER", default=5)
+PASSWORD_CHANGE_LIMIT_WINDOW = env.int("PASSWORD_CHANGE_LIMIT_WINDOW", default=15 * 60)
 # Reverse proxies in front of the site that append to X-Forwarded-For; 0: use REMOTE_ADDR only.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# django-axes, wired to the numbers above (accounts/lockout.py).
+AXES_HANDLER = "accounts.lockout.LoginLimitHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = "accounts.lockout.pair_limit"
+AXES_COOLOFF_TIME = "accounts.lockout.window"
+AXES_USERNAME_CALLABLE = "accounts.lockout.normalized_username"
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# A success does not wipe failures: one valid account must not reset an attacker's IP counter.
+AXES_RESET_ON_SUCCESS = False
+# No table of every successful login (it would grow forever); our own log lines say enough.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# django-ratelimit: its counters in the `limits` cache below, keyed by our client IP.
+RATELIMIT_USE_CACHE = "limits"
+RATELIMIT_IP_META_KEY = "core.client_ip.client_ip"
 
 # --- Operations: logging, request ids, Content Security Policy, uploads (README "Deploying") ---
 # One structlog pipeline for every logger; `settings.prod` switches the default format to json.
@@ -149,11 +188,20 @@ DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env.bool("TRUST_REQUEST_ID_HEADER",
 # core.task_logs connects django-structlog's task receiver itself (so it stays off here), minus
 # the cache for tasks whose rows carry their request ids (the alerts' send pass).
 DJANGO_STRUCTLOG_DJANGO_TASKS_ENABLED = False
-# `default` counts the password reset limits. Process memory is right for `make run` (one web
-# process); several web processes need a shared one: CACHE_URL=dbcache://birthday_cache (the
-# production default) or a Redis URL. `manage.py check --deploy` warns otherwise.
+# `default` holds nothing that must last. `limits` counts the abuse limits: shared by every web
+# process, never culled by a flood (MAX_ENTRIES), and each count kept at least as long as the
+# longest window (Django's generic incr() re-sets a key with the cache's TIMEOUT, while
+# django-ratelimit puts the window in the key). The database by default (`migrate` makes the
+# table), or a Redis URL. `manage.py check` warns about a cache that would not hold them.
+LIMITS_CACHE = env.cache_url("LIMITS_CACHE_URL", default="dbcache://birthday_limits")
+LIMITS_CACHE["TIMEOUT"] = env.int("LIMITS_CACHE_TIMEOUT", default=60 * 60 + 60)
+if "redis" not in LIMITS_CACHE["BACKEND"]:  # Redis has no MAX_ENTRIES: its maxmemory policy.
+    LIMITS_CACHE.setdefault("OPTIONS", {})["MAX_ENTRIES"] = env.int(
+        "LIMITS_CACHE_MAX_ENTRIES", default=1_000_000
+    )
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://"),
+    "limits": LIMITS_CACHE,
     "django_structlog": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "django_structlog_cache",

@@ -27,6 +27,8 @@ SENSITIVE_KEYS = (
 EMAIL = re.compile(r"(?<![\w.%+-])([\w%+-])[\w.%+-]*@([\w-]+(?:\.[\w-]+)+)")
 # Password reset links: /auth/reset/<uidb64>/<token>/ (and the "set-password" step after it).
 RESET_LINK = re.compile(r"(/reset/)[^\s\"'<>]+")
+# Sign-up confirmation links: /auth/confirm/<token>/ (not the resend page beside them).
+CONFIRM_LINK = re.compile(r"(/confirm/)(?!resend/)[^\s\"'<>]+")
 
 
 def is_sensitive_key(key: object) -> bool:
@@ -35,8 +37,9 @@ def is_sensitive_key(key: object) -> bool:
 
 
 def redact_text(text: str) -> str:
-    """Mask email addresses to `a***@domain` and cut the token part of reset links."""
+    """Mask email addresses to `a***@domain`; cut the token of reset and confirmation links."""
     text = RESET_LINK.sub(rf"\1{REDACTED}", text)
+    text = CONFIRM_LINK.sub(rf"\1{REDACTED}", text)
     return EMAIL.sub(r"\1***@\2", text)
 
 

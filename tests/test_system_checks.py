@@ -22,12 +22,14 @@ def test_every_check_of_ours_is_registered_with_a_tag():
 
 
 def test_each_check_runs_only_with_its_tags(settings):
-    """`check --tag mail` runs the mail checks only; the cache warning needs --deploy."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    """`check --tag mail` runs the mail checks only; a per-process limits cache is a security
+    warning in every check, deployment or not."""
+    locmem = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    settings.CACHES = {"default": locmem, "limits": locmem}
     settings.ALERTS_DELIVERY = "nonsense"
 
     assert [m.id for m in checks.run_checks(tags=["mail"])] == []
     assert [m.id for m in checks.run_checks(tags=["alerts"])] == ["alerts.E001"]
-    assert [m.id for m in checks.run_checks(tags=[checks.Tags.security])] == []
+    assert [m.id for m in checks.run_checks(tags=[checks.Tags.security])] == ["accounts.W001"]
     deploy = checks.run_checks(tags=[checks.Tags.security], include_deployment_checks=True)
     assert "accounts.W001" in [m.id for m in deploy]

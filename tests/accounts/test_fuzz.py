@@ -26,7 +26,8 @@ def assert_echoed_escaped(response, typed: str) -> None:
 @fuzz
 @given(username=hostile_text, email=hostile_text, password=hostile_text)
 @example(username=SCRIPT, email=SCRIPT, password=SCRIPT)
-def test_sign_up_never_errors(client, username, email, password):
+def test_sign_up_never_errors(client, settings, username, email, password):
+    settings.SIGNUP_LIMIT_PER_IP = 10**6  # every example reaches the form
     response = client.post(
         "/auth/registration/",
         {"username": username, "email": email, "password1": password, "password2": password},
@@ -56,3 +57,11 @@ def test_password_reset_request_never_errors(client, email):
 def test_reset_link_never_errors(client, uidb64, token):
     response = client.get(f"/auth/reset/{quote(uidb64, safe='')}/{quote(token, safe='')}/")
     assert response.status_code in (302, 400, 404)
+
+
+@pytest.mark.django_db
+@fuzz
+@given(token=st.text(max_size=120))
+def test_confirmation_link_never_errors(client, token):
+    response = client.get(f"/auth/confirm/{quote(token, safe='')}/")
+    assert response.status_code in (400, 404)

@@ -5,7 +5,7 @@ from django.test import Client
 
 from tests.factories import PASSWORD
 from tests.support.mail import link_in
-from tests.support.passwords import NEW_PASSWORD
+from tests.support.passwords import NEW_PASSWORD, logs_in
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,7 @@ PRIVATE_PAGE = "/birthday/create/"
 
 def signed_in(user) -> Client:
     browser = Client()
-    assert browser.login(username=user.username, password=PASSWORD)
+    assert logs_in(browser, user.username, PASSWORD)
     assert browser.get(PRIVATE_PAGE).status_code == 200
     return browser
 

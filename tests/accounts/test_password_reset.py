@@ -18,7 +18,7 @@ from django_tasks_db.models import DBTaskResult
 from accounts.tasks import send_password_reset_email
 from tests.factories import PASSWORD, UserFactory
 from tests.support.mail import link_in
-from tests.support.passwords import DONE_URL, NEW_PASSWORD, RESET_URL
+from tests.support.passwords import DONE_URL, NEW_PASSWORD, RESET_URL, logs_in
 from tests.support.texts import RESET_SUBJECT
 
 pytestmark = pytest.mark.django_db
@@ -49,8 +49,8 @@ def test_the_whole_flow_with_the_link_from_the_email(
     assert response.status_code == 302
     assert response.url == "/auth/reset/done/"
     assert "Войти" in client.get(response.url).text
-    assert client.login(username=user.username, password=NEW_PASSWORD)
-    assert not Client().login(username=user.username, password=PASSWORD)
+    assert logs_in(client, user.username, NEW_PASSWORD)
+    assert not logs_in(Client(), user.username, PASSWORD)
 
 
 def test_the_link_works_once(client, user, mailoutbox, ask_reset, set_new_password):
@@ -187,15 +187,20 @@ def _statements(queries) -> list[str]:
 
 
 def test_every_address_costs_the_request_the_same_work(db_tasks, mailoutbox, ask_reset):
-    """One lookup and one task INSERT each; the worker alone tells the addresses apart."""
+    """The limits' counts, one lookup and one task INSERT each; the worker alone tells the
+    addresses apart. (Each from its own client, so that each starts its own IP counter.)"""
     known, addresses = _accounts()
     work = []
-    for address in addresses:
+    for n, address in enumerate(addresses):
         with CaptureQueriesContext(connection) as queries:
-            ask_reset(address, using=Client())
+            ask_reset(address, using=Client(), REMOTE_ADDR=f"198.51.100.{n}")
         work.append(_statements(queries.captured_queries))
     assert work == [work[0]] * len(addresses)
-    lookup, enqueue, *log_context = work[0]
+    counting = [sql for sql in work[0] if "birthday_limits" in sql]
+    assert counting, "the limits are counted in the database cache"
+    lookup, enqueue, *log_context = [
+        sql for sql in work[0] if "birthday_limits" not in sql and "SAVEPOINT" not in sql
+    ]
     assert lookup.startswith('SELECT "accounts_user"')
     assert enqueue.startswith('INSERT INTO "django_tasks_database_dbtaskresult"')
     # The rest hands the request's log context to the task (django-structlog's cache).

@@ -5,7 +5,7 @@ import structlog
 from django.core import checks
 from django.test import RequestFactory
 
-from accounts.checks import check_shared_cache
+from accounts.checks import check_limits_cache
 from core.client_ip import client_ip
 from tests.factories import UserFactory
 from tests.support.passwords import DONE_URL
@@ -80,13 +80,53 @@ def test_a_behind_proxy_client_is_counted_by_its_own_address(settings, mailoutbo
     assert len(mailoutbox) == 2
 
 
-def test_deploy_check_wants_a_shared_cache(settings):
-    assert [message.id for message in check_shared_cache(None)] == ["accounts.W001"]
-    assert all(isinstance(message, checks.Warning) for message in check_shared_cache(None))
+@pytest.mark.parametrize(
+    ("cache", "problem"),
+    [
+        ({"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}, "per process"),
+        ({"BACKEND": "django.core.cache.backends.dummy.DummyCache"}, "per process"),
+        (
+            {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache"},
+            "evicts entries",
+        ),
+        (
+            {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "TIMEOUT": None},
+            "culls past MAX_ENTRIES=300",
+        ),
+        (
+            {
+                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+            },
+            "TIMEOUT (300 s) is shorter",
+        ),
+    ],
+)
+def test_check_warns_about_a_cache_that_loses_counts(settings, cache, problem):
+    settings.CACHES = {**settings.CACHES, "limits": {"LOCATION": "x", **cache}}
+    [warning] = check_limits_cache(None)
+    assert isinstance(warning, checks.Warning)
+    assert warning.id == "accounts.W001"
+    assert problem in warning.msg
+
+
+def test_check_accepts_the_default_and_redis(settings):
+    assert check_limits_cache(None) == []
     settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "birthday_cache",
-        }
+        **settings.CACHES,
+        "limits": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/0",
+            "TIMEOUT": 3700,
+        },
     }
-    assert check_shared_cache(None) == []
+    assert check_limits_cache(None) == []
+
+
+def test_check_runs_with_manage_py_check(settings):
+    settings.CACHES = {**settings.CACHES, "limits": {"BACKEND": PER_PROCESS}}
+    ids = [message.id for message in checks.run_checks()]
+    assert "accounts.W001" in ids
+
+
+PER_PROCESS = "django.core.cache.backends.locmem.LocMemCache"

@@ -221,3 +221,14 @@ def test_two_workers_fan_out_each_alert_once(queue_only):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_fan_out_each_alert_once_on_postgresql(queue_only, postgres_only):
     two_workers_fan_out_the_same_outbox()
+
+
+@pytest.mark.django_db
+def test_an_alert_whose_send_pass_was_never_queued_is_sent_by_the_sweep():
+    """The web process died between the commit and the enqueue: the outbox still has the alert."""
+    alert = record_event(BEATLES, {"first_name": "Ринго"})  # its on-commit pass never runs
+
+    assert run_sweep() == 1
+
+    assert [m.to for m in mail.outbox] == [["admin@acme.not"]]
+    assert alert.deliveries.get().status == Status.SENT

@@ -56,14 +56,18 @@ def send_test_alert(page: Page, email: str) -> None:
 
 
 def wait_until_sent(page: Page, email: str) -> None:
-    """Reloads the deliveries to `email`, as an admin would, until the newest one is sent."""
+    """Reloads the deliveries to `email`, as an admin would, until the newest one is sent.
+
+    Until the worker's pass has fanned the alert out, there is no delivery to list yet.
+    """
     deadline = time.monotonic() + SENT_TIMEOUT
     while True:
         page.goto(f"/admin/alerts/delivery/?q={email}")
-        newest = page.locator("#result_list tbody tr").first
-        if "отправлено" in newest.inner_text():
+        rows = page.locator("#result_list tbody tr")
+        newest = rows.first.inner_text() if rows.count() else "no delivery yet"
+        if "отправлено" in newest:
             return
-        assert time.monotonic() < deadline, f"delivery to {email} not sent: {newest.inner_text()}"
+        assert time.monotonic() < deadline, f"delivery to {email} not sent: {newest}"
         time.sleep(0.5)
 
 

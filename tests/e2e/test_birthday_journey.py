@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.support.texts import DELETED, SAVED
+from tests.support.mail import Inbox, confirmation_link_in
+from tests.support.texts import CONFIRM_SUBJECT, DELETED, SAVED
 
 from .a11y import assert_accessible
 from .server import LiveSite
@@ -28,9 +29,9 @@ def server_today(site: LiveSite) -> dt.date:
 
 
 def test_sign_up_add_edit_congratulate_and_delete(
-    page: Page, live_site: LiveSite, friends_tag: str
+    page: Page, live_site: LiveSite, inbox: Inbox, friends_tag: str
 ) -> None:
-    # Sign up: the new user is signed in and welcomed.
+    # Sign up: the address is confirmed through the emailed link, then the newcomer logs in.
     page.goto("/")
     assert_accessible(page)
     page.get_by_role("navigation").get_by_role("link", name="Регистрация").click()
@@ -41,7 +42,17 @@ def test_sign_up_add_edit_congratulate_and_delete(
     page.get_by_label(re.compile(r"^Пароль")).fill(PASSWORD)
     page.get_by_label("Подтверждение пароля").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Регистрация").click()
-    expect(page.get_by_role("status")).to_contain_text("Добро пожаловать, newcomer!")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Проверьте почту")
+    assert_accessible(page)
+
+    email = inbox.wait_for("newcomer@example.com", CONFIRM_SUBJECT)
+    page.goto(confirmation_link_in(email, live_site.url))
+    assert_accessible(page)
+    page.get_by_role("button", name="Подтвердить адрес").click()
+    expect(page.get_by_role("status")).to_contain_text("Адрес подтверждён")
+    expect(page.get_by_label("Имя пользователя")).to_have_value("newcomer")
+    page.get_by_label("Пароль").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Войти").click()
     expect(page.get_by_role("button", name="Выйти")).to_be_visible()
 
     # Add a birthday ten days from now, with a tag and a photo.

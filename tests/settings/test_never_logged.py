@@ -4,6 +4,8 @@ Sign-up, a refused Beatle with its alert delivered over SMTP, a password reset (
 new password) and a password change, with every logger at DEBUG in the production format.
 """
 
+import re
+
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
@@ -42,6 +44,13 @@ def test_no_secret_is_ever_logged(
         },
     )
     assert signed_up.status_code == 302
+    [confirmation_email] = mailoutbox
+    confirm_link = re.search(r"http://\S+/auth/confirm/\S+/", confirmation_email.body)[0]
+    confirm_path = confirm_link.removeprefix(django_settings.SITE_URL)
+    assert post(browser, confirm_path, {}).status_code == 302
+    mailoutbox.clear()
+    logged_in = post(browser, "/auth/login/", {"username": "zelda", "password": SIGN_UP_PASSWORD})
+    assert logged_in.status_code == 302
     refused = post(
         browser,
         "/birthday/create/",
@@ -65,7 +74,8 @@ def test_no_secret_is_ever_logged(
     )
     assert reset.status_code == 302
 
-    assert stranger.login(username="zelda", password=RESET_PASSWORD)
+    logged_in = post(stranger, "/auth/login/", {"username": "zelda", "password": RESET_PASSWORD})
+    assert logged_in.status_code == 302
     changed = post(
         stranger,
         "/auth/password_change/",
@@ -87,6 +97,7 @@ def test_no_secret_is_ever_logged(
     secrets = {
         "password": (SIGN_UP_PASSWORD, RESET_PASSWORD, CHANGED_PASSWORD),
         "reset": (token, link),
+        "confirmation": (confirm_link, confirm_path.split("/")[3]),
         "address": (
             ADDRESS,
             ADDRESS.lower(),
@@ -103,3 +114,4 @@ def test_no_secret_is_ever_logged(
     # They went through the logs, masked: the address and the link were there to leak.
     assert "Z***@example.org" in everything
     assert "/reset/[redacted]" in everything
+    assert "/confirm/[redacted]" in everything

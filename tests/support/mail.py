@@ -64,15 +64,16 @@ def html_of(message) -> str:
     return html
 
 
-def link_in(message, site_url: str | None = None) -> str:
-    """The one password reset link in an email; the HTML part must carry the same link.
+def link_in(message, site_url: str | None = None, path: str = r"/auth/reset/[^/\s]+/") -> str:
+    """The one password reset link (or other `path`, a regex) in an email; the HTML part must
+    carry the same link.
 
     Links start with `site_url`, the test settings' SITE_URL unless a live site has its own.
     """
     text = text_of(message)
-    pattern = re.escape(site_url or settings.SITE_URL) + r"/auth/reset/[^/\s]+/[^/\s]+/"
+    pattern = re.escape(site_url or settings.SITE_URL) + path + r"[^/\s]+/"
     links = set(re.findall(pattern, text))
-    assert len(links) == 1, f"expected one reset link in:\n{text}"
+    assert len(links) == 1, f"expected one {path} link in:\n{text}"
     (link,) = links
     assert f'href="{link}"' in html_of(message)
     return link
@@ -89,3 +90,8 @@ def wait_for_file(folder: Path, timeout: float = MAIL_TIMEOUT) -> EmailMessage:
                 return email.message_from_bytes(first, policy=email.policy.default)
         assert time.monotonic() < deadline, f"no email in {folder} within {timeout} s"
         time.sleep(0.1)
+
+
+def confirmation_link_in(message, site_url: str | None = None) -> str:
+    """The one sign-up confirmation link in an email (text and HTML alike)."""
+    return link_in(message, site_url, path="/auth/confirm/")

@@ -11,6 +11,7 @@ ALERT_LINE = "Ринго Старр пытался опубликовать за
 BEATLES_KIND = "Отклонено имя битла"
 # The password reset email.
 RESET_SUBJECT = "Восстановление пароля на сайте «День рождения»"
+CONFIRM_SUBJECT = "Подтвердите адрес электронной почты на сайте «День рождения»"
 # Messages after an edit or a delete, and the 404 page.
 SAVED = "Изменения сохранены."
 DELETED = "День рождения удалён."
