@@ -37,8 +37,10 @@ def base_env(database_url: str, **extra: str) -> dict[str, str]:
 
 def manage(env: dict[str, str], *args: str) -> str:
     result = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
     )
+    if result.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
     return result.stdout
 
 
