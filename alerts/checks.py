@@ -42,7 +42,7 @@ def check_send_concurrency(app_configs=None, **kwargs) -> list[CheckMessage]:
         Error(
             f"ALERTS_SEND_CONCURRENCY is {settings.ALERTS_SEND_CONCURRENCY}.",
             hint="Connections a worker sends over at once: 1 or more (default 8).",
-            id="alerts.E003",
+            id="alerts.E004",
         )
     ]
 

@@ -49,5 +49,5 @@ def test_check_rejects_a_throttle_window_that_is_not_positive(settings):
 def test_check_rejects_a_send_concurrency_below_one(settings):
     settings.ALERTS_SEND_CONCURRENCY = 0
     [error] = alert_checks()
-    assert error.id == "alerts.E003"
+    assert error.id == "alerts.E004"
     assert "ALERTS_SEND_CONCURRENCY is 0" in error.msg
