@@ -47,7 +47,7 @@ def record_event(
     recipients: QuerySet[AlertRecipient] | None = None,
     is_test: bool = False,
 ) -> Alert:
-    """Record one event of a registered kind; a send pass is queued when the transaction commits.
+    """Record one event of a registered kind, with a send pass that will see it (tasks).
 
     `recipients` (the admin's test alert) addresses it to those instead of the kind's audience.
     """
@@ -62,6 +62,6 @@ def record_event(
         )
         if recipients is not None:
             alert.addressed_to.set(recipients)
-        transaction.on_commit(tasks.dispatch, robust=True)
+        tasks.dispatch_recorded()
     logger.info("alert_recorded", alert_id=alert.pk, kind=kind)
     return alert

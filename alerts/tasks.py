@@ -8,6 +8,7 @@ id of the request that raised it (core.task_logs), and no cache write hands it o
 import datetime as dt
 
 from django.conf import settings
+from django.db import transaction
 from django.tasks import TaskResultStatus, task
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
@@ -68,6 +69,24 @@ def dispatch(ids: list[int] | None = None) -> None:
         queue_pass()
 
 
+def dispatch_recorded() -> None:
+    """Inside the transaction that records an alert: make sure a send pass will see it.
+
+    With the database backend the pass is queued in that same transaction (one commit on the
+    request path: the task row appears with the alert, never before it), unless one is already
+    waiting to start; since that one could start before our commit and miss the alert, we look
+    again once committed. Other backends (inline delivery, the tests' immediate one) get the
+    pass after the commit.
+    """
+    if settings.ALERTS_DELIVERY != "inline" and _database_backend() is not None:
+        if _pass_waiting():
+            transaction.on_commit(queue_pass, robust=True)
+        else:
+            send_deliveries.enqueue()
+    else:
+        transaction.on_commit(dispatch, robust=True)
+
+
 def queue_pass() -> None:
     """Queue a full send pass, unless one is already waiting to start.
 
@@ -76,8 +95,13 @@ def queue_pass() -> None:
     fan-out, so it does not count.) Only the database backend can tell; with another backend
     every call queues a pass.
     """
+    if not _pass_waiting():
+        send_deliveries.enqueue()
+
+
+def _pass_waiting() -> bool:
     backend = _database_backend()
-    waiting = backend is not None and (
+    return backend is not None and (
         DBTaskResult.objects.filter(
             status=TaskResultStatus.READY,
             task_path=send_deliveries.module_path,
@@ -86,8 +110,6 @@ def queue_pass() -> None:
             run_after=get_date_max(),  # not deferred: a full pass (retries of ids are deferred)
         ).exists()
     )
-    if not waiting:
-        send_deliveries.enqueue()
 
 
 def _database_backend() -> DatabaseBackend | None:
