@@ -6,13 +6,16 @@ cannot be rendered) fails that delivery at once with the server's reason in `las
 way the rest of the batch goes on.
 
 A worker claims deliveries with a conditional UPDATE (pending → sending, stamped with its own
-token), so two workers never send the same one. A worker killed mid-batch leaves its claims in
-`sending`; once their lease (ALERTS_CLAIM_TIMEOUT) has expired, `release_expired_claims` puts them
-back to pending. Delivery is at least once: a message may repeat after a crash, always with the
-same Message-ID.
+token), so two workers never send the same one. While it sends the batch it renews the claim's
+lease (`Lease`), so a live worker's claim never expires however long the batch takes. A worker
+killed mid-batch leaves its claims in `sending`; once their lease (ALERTS_CLAIM_TIMEOUT) has
+expired, `release_expired_claims` puts them back to pending. Delivery is at least once: a message
+may repeat after a crash, always with the same Message-ID.
 """
 
 import datetime as dt
+import threading
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -21,11 +24,13 @@ from dataclasses import dataclass, field
 import structlog
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import connection, transaction
-from django.db.models import Case, CharField, F, QuerySet, Value, When
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Case, CharField, F, Min, QuerySet, Value, When
 from django.utils import timezone
 
 from core import retry, task_logs
+from core.failover import sent_by
 
 from . import sending
 from .models import Delivery
@@ -69,13 +74,50 @@ def claim(ids: Iterable[int] | None = None, *, now: dt.datetime) -> tuple[str, l
     return token, list(claimed.select_related("alert", "recipient").order_by("pk"))
 
 
+class Lease:
+    """A batch's claim, renewed while the batch is sent: a live worker's claim never expires.
+
+    Every third of ALERTS_CLAIM_TIMEOUT (checked before each message) one UPDATE moves
+    `claimed_at` of every delivery still claimed under the token, so it works the same whether
+    the batch's messages go out one by one or concurrently (thread-safe). `alerts.E003` makes
+    sure one message cannot outlast the rest of a lease. Should a claim expire anyway (the
+    process was paused) and the sweep hand a delivery on, `holds` says so and it is not sent
+    here. Renewal times run on from the claim's own `now`, so tests can pass a fixed one.
+    """
+
+    def __init__(self, token: str, claimed_at: dt.datetime) -> None:
+        self.token = token
+        self.claimed_at = claimed_at
+        self._started = self._renewed = time.monotonic()
+        self._held: set[int] | None = None  # None: the whole batch, as claimed
+        self._lock = threading.Lock()
+
+    def holds(self, delivery_pk: int) -> bool:
+        """Renew if a third of the lease has passed; is this delivery still ours to send?"""
+        with self._lock:
+            if time.monotonic() - self._renewed >= settings.ALERTS_CLAIM_TIMEOUT / 3:
+                self.renew()
+            return self._held is None or delivery_pk in self._held
+
+    def renew(self) -> None:
+        elapsed = time.monotonic() - self._started
+        mine = Delivery.objects.filter(claimed_by=self.token, status=Status.SENDING)
+        mine.update(claimed_at=self.claimed_at + dt.timedelta(seconds=elapsed))
+        self._held = set(mine.values_list("pk", flat=True))
+        self._renewed = time.monotonic()
+
+
 def send_claimed(token: str, deliveries: list[Delivery], *, now: dt.datetime) -> BatchResult:
     """Send claimed deliveries over ALERTS_SEND_CONCURRENCY connections; record each outcome.
 
-    Messages are rendered here while the lanes already send the first ones (alerts.sending).
-    The sent deliveries are recorded in one UPDATE for the batch, each failure on its own.
+    Messages are rendered here while the lanes already send the first ones (alerts.sending);
+    each lane asks the lease before each message (renewing it when due). The sent deliveries
+    are recorded in one UPDATE for the batch, each failure on its own. A database error is not a
+    delivery's failure: it ends the batch, whose claims expire and are sent again by the sweep
+    (nothing is recorded that could not be written anyway).
     """
     result = BatchResult()
+    lease = Lease(token, now)
     # One backoff per attempt count in a batch: its failures come back together, in one task.
     retry_at: dict[int, dt.datetime] = {}
     built: list[tuple[Delivery, EmailMessage]] = []
@@ -84,18 +126,27 @@ def send_claimed(token: str, deliveries: list[Delivery], *, now: dt.datetime) ->
         for delivery in deliveries:
             try:
                 message = build_message(delivery)
+            except DatabaseError:
+                raise
             except Exception as error:
                 _record_failure(token, delivery, error, now, result, retry_at)
             else:
                 built.append((delivery, message))
                 yield message
 
+    def still_ours(index: int) -> bool:
+        return lease.holds(built[index][0].pk)
+
     lanes = min(settings.ALERTS_SEND_CONCURRENCY, len(deliveries))
-    outcomes = sending.send_all(messages(), lanes=lanes)
+    outcomes = sending.send_all(messages(), lanes=lanes, before_send=still_ours)
     sent = []
     for (delivery, message), outcome in zip(built, outcomes, strict=True):
-        if outcome.error is None:
-            sent.append((delivery, message))
+        if isinstance(outcome.error, DatabaseError):
+            raise outcome.error
+        if outcome.lost:
+            logger.warning("delivery_claim_lost", delivery_id=delivery.pk)
+        elif outcome.error is None:
+            sent.append((delivery, message, outcome.connection))
         else:
             _record_failure(token, delivery, outcome.error, now, result, retry_at)
     _record_sent(token, sent, result)
@@ -106,12 +157,12 @@ def send_due(
     ids: Iterable[int] | None = None,
     *,
     now: dt.datetime | None = None,
-    on_claim: Callable[[dt.datetime], None] | None = None,
+    on_claim: Callable[[dt.datetime, str], None] | None = None,
     on_full_batch: Callable[[], None] | None = None,
 ) -> BatchResult:
-    """Claim and send batches until nothing due is left. `on_claim` gets each lease's expiry;
-    `on_full_batch` is called when a batch is full (more is probably waiting: other workers
-    may help).
+    """Claim and send batches until nothing due is left. `on_claim` gets each lease's expiry
+    and token; `on_full_batch` is called when a batch is full (more is probably waiting: other
+    workers may help).
 
     Each batch is claimed at the time of its claim (unless `now` is given): a long run must not
     stamp its late claims with its start, or a sweep would take live claims for a dead worker's.
@@ -126,7 +177,7 @@ def send_due(
                 _add_not_yet_due(ids, moment, total)
             return total
         if on_claim is not None:
-            on_claim(moment + dt.timedelta(seconds=settings.ALERTS_CLAIM_TIMEOUT))
+            on_claim(moment + dt.timedelta(seconds=settings.ALERTS_CLAIM_TIMEOUT), token)
         if on_full_batch is not None and len(deliveries) == settings.ALERTS_BATCH_SIZE:
             on_full_batch()
         total.merge(send_claimed(token, deliveries, now=moment))
@@ -155,6 +206,13 @@ def release_expired_claims(*, now: dt.datetime | None = None) -> None:
         logger.warning("alert_claims_released", released=released, failed=failed)
 
 
+def lease_expiry(token: str) -> dt.datetime | None:
+    """When the claim under `token` expires if not renewed again; None once nothing is left."""
+    live = Delivery.objects.filter(claimed_by=token, status=Status.SENDING)
+    oldest = live.aggregate(oldest=Min("claimed_at"))["oldest"]
+    return None if oldest is None else oldest + dt.timedelta(seconds=settings.ALERTS_CLAIM_TIMEOUT)
+
+
 def reset_for_retry(deliveries: QuerySet[Delivery]) -> list[int]:
     """Failed or pending deliveries become due now with a fresh count of attempts."""
     retryable = deliveries.filter(status__in=[Status.FAILED, Status.PENDING])
@@ -173,12 +231,16 @@ def provider_message_id(message: EmailMessage) -> str:
 
 
 def _record_sent(
-    token: str, sent: list[tuple[Delivery, EmailMessage]], result: BatchResult
+    token: str,
+    sent: list[tuple[Delivery, EmailMessage, BaseEmailBackend]],
+    result: BatchResult,
 ) -> None:
-    """The batch's sent deliveries in ONE UPDATE, each with its provider's message id."""
+    """The batch's sent deliveries in ONE UPDATE, each with its provider's message id and the
+    backend that took it."""
     if not sent:
         return
-    provider_ids = {delivery.pk: provider_message_id(message)[:255] for delivery, message in sent}
+    provider_ids = {d.pk: provider_message_id(message)[:255] for d, message, _ in sent}
+    backends = {d.pk: sent_by(message, backend)[:64] for d, message, backend in sent}
     Delivery.objects.filter(pk__in=provider_ids, claimed_by=token).update(
         status=Status.SENT,
         sent_at=timezone.now(),
@@ -186,8 +248,9 @@ def _record_sent(
         claimed_at=None,
         last_error="",
         provider_message_id=_per_row(provider_ids),
+        backend=_per_row(backends),
     )
-    for delivery, _ in sent:
+    for delivery, _, _ in sent:
         result.sent.append(delivery.pk)
         if delivery.is_digest:
             logger.info("digest_sent", delivery_id=delivery.pk, alerts=delivery.folded_count)

@@ -9,7 +9,8 @@ half-way leaves its alerts for the next pass.
 
 The throttle decision is made here under a lock on each recipient, in turn for concurrent
 workers: at most ALERTS_THROTTLE individual emails per recipient, kind and window; the rest fold
-into the window's digest.
+into the window's digest. An event a silence holds is `silenced` instead (alerts.silences): it
+is folded into the silence's summary and counts toward no throttle.
 """
 
 import datetime as dt
@@ -24,7 +25,7 @@ from django.utils import timezone
 
 from core import task_logs
 
-from . import kinds
+from . import kinds, silences
 from .models import Alert, AlertRecipient, Delivery, new_message_id
 from .windows import window_bounds
 
@@ -187,6 +188,9 @@ def _deliver_or_fold(alert: Alert, recipient: AlertRecipient) -> tuple[Delivery,
     limit = settings.ALERTS_THROTTLE if kinds.get(alert.kind).throttled else 0
     fields = {"alert": alert, "recipient": recipient, "kind": alert.kind}
     moment = alert.occurred_at
+    held = silences.hold(alert, recipient, window_start=window_bounds(moment)[0])
+    if held is not None:
+        return held
     while True:
         start, end = window_bounds(moment)
         if limit <= 0 or _individual_count(recipient, alert.kind, start) < limit:
@@ -223,6 +227,6 @@ def _individual_count(recipient: AlertRecipient, kind: str, window_start: dt.dat
         Delivery.objects.filter(
             recipient=recipient, kind=kind, window_start=window_start, alert__isnull=False
         )
-        .exclude(status=Status.DIGESTED)
+        .exclude(status__in=[Status.DIGESTED, Status.SILENCED])
         .count()
     )

@@ -1,5 +1,10 @@
 """The alerts figures in `/healthz`: how much email waits, and for how long the oldest has.
 
+Due deliveries (pending, their time come) and alerts in the outbox (not yet fanned out) also
+tell /healthz that a worker is needed now: with none seen for HEALTH_WORKER_STALE_SECONDS it
+answers 503 `worker`. The figures below are for the operator only (`Authorization: Bearer
+$METRICS_TOKEN`).
+
 "Pending" is every delivery not yet sent: `pending` (due now, or backing off after a transient
 error, or a digest waiting for its window to close) and `sending` (claimed by a worker). Not-due
 ones count too, because a backlog that only grows while the mail server is down is exactly what
@@ -12,11 +17,12 @@ deliveries: it stays near 0 while a worker runs. Counts and seconds only: no add
 from django.db.models import Count, Min
 from django.utils import timezone
 
-from core.health import register_probe
+from core.health import register_due_work, register_probe
 
 from .models import Alert, Delivery
 
-UNSENT = (Delivery.Status.PENDING, Delivery.Status.SENDING)
+Status = Delivery.Status
+UNSENT = (Status.PENDING, Status.SENDING)
 
 
 def backlog() -> dict[str, int | None]:
@@ -30,6 +36,13 @@ def backlog() -> dict[str, int | None]:
     return {"pending": figures["pending"], "oldest_pending_seconds": age, "outbox": outbox}
 
 
+def has_due() -> bool:
+    """Work for a worker now: deliveries due, or alerts waiting to be fanned out."""
+    due = Delivery.objects.filter(status=Status.PENDING, next_attempt_at__lte=timezone.now())
+    return due.exists() or Alert.objects.filter(fanned_out_at__isnull=True).exists()
+
+
 def register() -> None:
     """Called from AlertsConfig.ready()."""
     register_probe("alerts", backlog)
+    register_due_work("alerts", has_due)

@@ -98,3 +98,17 @@ BEATLES_NAME_REJECTED = register(
     _("Beatles name rejected"),
     sample_payload={"first_name": "Ринго", "last_name": "Старр"},
 )
+
+# accounts' security events (accounts/signals.py), one kind: `payload["event"]` says which.
+# A brute-force storm is throttled into one digest like any kind.
+SECURITY = register(
+    "security",
+    _("Security event"),
+    sample_payload={
+        "event": "login_locked",
+        "scope": "pair",
+        "username": "admin",
+        "ip": "203.0.113.66",
+        "failures": 10,
+    },
+)

@@ -109,6 +109,10 @@ class Alert(models.Model):
     addressed_to = models.ManyToManyField(
         AlertRecipient, blank=True, related_name="+", verbose_name=_("addressed to")
     )
+    # Set by `alerts_replay` from the log line it came from: the same line never records twice.
+    replay_key = models.CharField(
+        _("replayed from log"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("alert")
@@ -145,6 +149,7 @@ class Delivery(models.Model):
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
         DIGESTED = "digested", _("digested")
+        SILENCED = "silenced", _("silenced")
 
     alert = models.ForeignKey(
         Alert, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
@@ -163,6 +168,15 @@ class Delivery(models.Model):
         verbose_name=_("digest"),
     )
     folded_count = models.PositiveIntegerField(_("folded alerts"), default=0)
+    # Set on the summary a silence sends its recipient when it ends; held deliveries point at it.
+    silence = models.ForeignKey(
+        "Silence",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="summaries",
+        verbose_name=_("silence"),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
@@ -176,6 +190,8 @@ class Delivery(models.Model):
     provider_message_id = models.CharField(
         _("provider message id"), max_length=255, blank=True, db_index=True
     )
+    # The email backend that took it: with a failover mailer, which member of the list.
+    backend = models.CharField(_("sent by"), max_length=64, blank=True)
     # Set by the provider's tracking webhook when the recipient's server accepted the message.
     confirmed_at = models.DateTimeField(_("delivery confirmed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
@@ -196,18 +212,32 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["recipient", "kind", "window_start"],
-                condition=models.Q(alert__isnull=True),
+                condition=models.Q(alert__isnull=True, silence__isnull=True),
                 name="alerts_one_digest_per_window",
+            ),
+            # However many workers fan out at once, a recipient gets one summary per silence.
+            models.UniqueConstraint(
+                fields=["silence", "recipient"],
+                condition=models.Q(alert__isnull=True),
+                name="alerts_one_summary_per_silence",
             ),
         ]
 
     def __str__(self) -> str:
-        what = _("digest") if self.is_digest else self.get_kind_display()
+        if self.is_summary:
+            what = _("silence summary")
+        else:
+            what = _("digest") if self.is_digest else self.get_kind_display()
         return f"{what} → {self.recipient}"
 
     @property
     def is_digest(self) -> bool:
+        """An email of folded alerts: a throttle window's digest or a silence's summary."""
         return self.alert_id is None
+
+    @property
+    def is_summary(self) -> bool:
+        return self.alert_id is None and self.silence_id is not None
 
     def get_admin_path(self) -> str:
         return reverse("admin:alerts_delivery_change", args=[self.pk])

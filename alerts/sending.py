@@ -11,7 +11,7 @@ connection per lane, closed when the lane ends.)
 
 import queue
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.mail import EmailMessage, mailers
@@ -21,19 +21,28 @@ from django.db import connections
 
 @dataclass
 class Outcome:
-    """What became of one message: the connection that sent it, or the error that stopped it."""
+    """What became of one message: the connection that sent it, or the error that stopped it,
+    or `lost`: not sent, because `before_send` said it is no longer ours."""
 
     connection: BaseEmailBackend | None = None
     error: Exception | None = None
+    lost: bool = False
 
 
-def send_all(messages: Iterable[EmailMessage], *, lanes: int) -> list[Outcome]:
+def send_all(
+    messages: Iterable[EmailMessage],
+    *,
+    lanes: int,
+    before_send: Callable[[int], bool] = lambda index: True,
+) -> list[Outcome]:
     """Send each message once over `lanes` connections; one outcome per message, in order.
 
     `messages` may be a generator: each message leaves as soon as it is built. A connection that
     cannot be opened leaves its share to the other lanes; when none opens, every message fails
     with that error. An error on one message fails that message only, as on one connection.
-    With one lane everything happens in the caller's thread.
+    `before_send(index)` runs in the lane just before a message goes (the claim's lease); an
+    error it raises is that message's outcome. With one lane everything happens in the caller's
+    thread.
     """
     waiting: queue.SimpleQueue[tuple[int, EmailMessage] | None] = queue.SimpleQueue()
     outcomes: dict[int, Outcome] = {}
@@ -45,6 +54,9 @@ def send_all(messages: Iterable[EmailMessage], *, lanes: int) -> list[Outcome]:
                 while (item := waiting.get()) is not None:
                     index, message = item
                     try:
+                        if not before_send(index):
+                            outcomes[index] = Outcome(lost=True)
+                            continue
                         connection.send_messages([message])
                     except Exception as error:
                         outcomes[index] = Outcome(connection, error)

@@ -16,7 +16,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from core.retry import defer
 from core.task_logs import carries_own_context
 
-from . import delivery, fanout
+from . import delivery, fanout, silences
 
 
 @carries_own_context
@@ -28,9 +28,21 @@ def send_deliveries(ids: list[int] | None = None) -> int:
 
 @carries_own_context
 @task
-def sweep() -> int:
-    """Recover deliveries whose worker died mid-batch, then a full send pass."""
-    return run_sweep()
+def sweep(token: str = "") -> int:
+    """Recover deliveries whose worker died mid-batch, then a full send pass; with the token of
+    the claim it was queued for, it comes back while that claim's lease is renewed."""
+    return run_sweep(token=token)
+
+
+@task
+def finish_silences() -> int:
+    """At a silence's end: log it, and send the summaries that are due."""
+    return run_finish_silences()
+
+
+def run_finish_silences(*, now: dt.datetime | None = None) -> int:
+    silences.finish_due(now=now)
+    return run_send(None, now=now)
 
 
 def run_send(ids: list[int] | None, *, now: dt.datetime | None = None) -> int:
@@ -51,9 +63,13 @@ def run_send(ids: list[int] | None, *, now: dt.datetime | None = None) -> int:
     return len(result.sent)
 
 
-def run_sweep(*, now: dt.datetime | None = None) -> int:
+def run_sweep(*, now: dt.datetime | None = None, token: str = "") -> int:
     delivery.release_expired_claims(now=now)
-    return run_send(None, now=now)
+    silences.finish_due(now=now)  # a lost deferred task must not leave a silence unended
+    sent = run_send(None, now=now)
+    if token and (expiry := delivery.lease_expiry(token)) is not None:
+        schedule_sweep(expiry, token)  # its worker is still sending: look again at the new expiry
+    return sent
 
 
 def dispatch(ids: list[int] | None = None) -> None:
@@ -123,6 +139,11 @@ def dispatch_at(ids: list[int], run_after: dt.datetime) -> None:
     defer(send_deliveries, run_after, ids=ids)
 
 
-def schedule_sweep(run_after: dt.datetime) -> None:
-    """Self-driving recovery: the tasks backend never re-runs a task whose worker died."""
-    defer(sweep, run_after)
+def schedule_silence_end(ends_at: dt.datetime) -> None:
+    defer(finish_silences, ends_at)
+
+
+def schedule_sweep(run_after: dt.datetime, token: str = "") -> None:
+    """Self-driving recovery: the tasks backend never re-runs a task whose worker died. One
+    sweep follows each claim until it is done, however often its lease is renewed."""
+    defer(sweep, run_after, token=token)

@@ -11,10 +11,11 @@ from anymail.exceptions import AnymailInvalidMailer
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
-from django.core.mail import mailers
 from django.core.mail.handler import DEFAULT_MAILER_BACKEND
 from django.utils.module_loading import import_string
 
+from .failover import BACKEND_PATH as FAILOVER_BACKEND
+from .failover import build_member
 from .mail_backends import (
     BACKENDS,
     DJANGO_BACKENDS,
@@ -35,7 +36,31 @@ def check_mailers(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMe
         config = configured.get(alias)
         if config is None or (alias != "default" and config == configured.get("default")):
             continue
-        errors += _check_mailer(alias, prefix, config)
+        if config.get("BACKEND") == FAILOVER_BACKEND:
+            errors += _check_failover(alias, prefix, config)
+        else:
+            errors += _check_mailer(alias, prefix, config)
+    return errors
+
+
+def _check_failover(alias: str, prefix: str, config: dict[str, Any]) -> list[checks.CheckMessage]:
+    """Each backend of a failover list is checked as a mailer of its own would be."""
+    members = config.get("OPTIONS", {}).get("backends", [])
+    names = [member["NAME"] for member in members]
+    errors: list[checks.CheckMessage] = []
+    if len(set(names)) < len(names):
+        errors.append(
+            checks.Error(
+                f"{prefix}EMAIL_BACKEND lists a backend twice: {','.join(names)}.",
+                hint="Name each backend once, in the order they are to be tried.",
+                obj=f"MAILERS[{alias!r}]",
+                id="project.E007",
+            )
+        )
+    for member in members:
+        for error in _check_mailer(alias, prefix, member):
+            error.obj = f"MAILERS[{alias!r}] backend {member['NAME']!r}"
+            errors.append(error)
     return errors
 
 
@@ -74,10 +99,10 @@ def _check_mailer(alias: str, prefix: str, config: dict[str, Any]) -> list[check
             )
         ]
     try:
-        mailers[alias]  # Building the backend runs its own validation of the options.
+        build_member(config, alias)  # Building the backend runs its own validation of the options.
     except AnymailInvalidMailer as error:
         return _provider_errors(alias, prefix, backend, options, error)
-    except (ImproperlyConfigured, ValueError, TypeError) as error:
+    except (ImproperlyConfigured, ImportError, ValueError, TypeError) as error:
         return [_backend_error(alias, prefix, backend, error)]
     return []
 
@@ -172,4 +197,21 @@ def check_webhook_secret(app_configs: Any = None, **kwargs: Any) -> list[checks.
             "with them: https://user:password@host/anymail/<provider>/tracking/.",
             id="project.E006",
         )
+    ]
+
+
+def check_webhooks(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """A configured provider's tracking webhook that Anymail cannot build is not mounted."""
+    if not getattr(settings, "ANYMAIL", {}).get("WEBHOOK_SECRET"):
+        return []
+    from .webhooks import webhook_views  # Anymail's webhook views: a second to import
+
+    return [
+        checks.Warning(
+            f"The tracking webhook /anymail/{pattern.pattern} is not mounted: {why}",
+            hint="Set the variable Anymail names (ANYMAIL_<NAME>), or it answers 404.",
+            id="project.W001",
+        )
+        for pattern, view_class, why in webhook_views()
+        if view_class is None
     ]

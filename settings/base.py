@@ -32,10 +32,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    # Before django_tasks_db: core's `db_worker` (survives database errors, beats) wins.
+    "core",
     "django_tasks_db",
     "django_periodic_tasks",
     "anymail",
-    "core",
     "django_structlog",
     "birthday",
     "alerts",
@@ -225,6 +226,10 @@ MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Form fields other than files: our forms are a few short texts.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Photos larger than this many pixels are refused, checked from the header before decoding.
+BIRTHDAY_IMAGE_MAX_PIXELS = env.int("BIRTHDAY_IMAGE_MAX_PIXELS", default=25_000_000)
+# The Beatles rule: rejections signalled per account and per client IP an hour; more get 429.
+BIRTHDAY_REJECTION_LIMIT = env.int("BIRTHDAY_REJECTION_LIMIT", default=30)
 
 # Alerts (the `alerts` app): who sends, how, and how much. See README "Alerts".
 ALERTS_FROM_EMAIL = env.str("ALERTS_FROM_EMAIL", default="birthday_form@acme.not")
@@ -244,6 +249,15 @@ ALERTS_BATCH_SIZE = env.int("ALERTS_BATCH_SIZE", default=50)
 ALERTS_SEND_CONCURRENCY = env.int("ALERTS_SEND_CONCURRENCY", default=8)
 # The longest silence an admin may set, in days from now (README "Silences").
 ALERTS_SILENCE_MAX_DAYS = env.int("ALERTS_SILENCE_MAX_DAYS", default=30)
+
+# Operations (README "Deploying"): /healthz says `worker` once deliveries or tasks are due and
+# no worker has beaten for this long; /healthz details and /metrics need this bearer token.
+HEALTH_WORKER_STALE_SECONDS = env.int("HEALTH_WORKER_STALE_SECONDS", default=60)
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Failover mailers (EMAIL_BACKEND=postmark,mailgun,smtp): a backend failing this many times in a
+# row is skipped by every process for this many seconds, then tried again.
+EMAIL_FAILOVER_THRESHOLD = env.int("EMAIL_FAILOVER_THRESHOLD", default=5)
+EMAIL_FAILOVER_COOLDOWN = env.int("EMAIL_FAILOVER_COOLDOWN", default=60)
 
 # Account email (accounts/retry.py, README "Password reset and login limits"): a transient
 # error is retried up to this many attempts in all; a reset link is never tried later than

@@ -1,9 +1,11 @@
 """Django's MAILERS and Anymail's ANYMAIL built from environment variables.
 
 An operator moves from the development file backend to SMTP or any provider Anymail supports by
-changing the environment only. The `default` mailer (account email) reads `EMAIL_BACKEND`,
-`EMAIL_HOST`, ...; the `alerts` mailer reads the same names prefixed `ALERTS_`. While no `ALERTS_`
-email variable is set, `alerts` is the `default` mailer.
+changing the environment only; a comma-separated list (`postmark,mailgun,smtp`) makes a failover
+mailer (core/failover.py) of those backends, each configured by its usual variables. The
+`default` mailer (account email) reads `EMAIL_BACKEND`, `EMAIL_HOST`, ...; the `alerts` mailer
+reads the same names prefixed `ALERTS_`. While no `ALERTS_` email variable is set, `alerts` is
+the `default` mailer.
 
 Nothing here raises for a wrong backend name or a missing credential: the mailer keeps what was
 asked for and `core.checks` reports every such mistake at once, naming the variable to fix.
@@ -18,6 +20,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from core.mail_backends import (
+    ANYMAIL_PROVIDERS,
     BACKENDS,
     DJANGO_BACKENDS,
     SMTP_VARIABLES,
@@ -26,6 +29,8 @@ from core.mail_backends import (
 )
 
 SMTP_DEFAULT_TIMEOUT = 10.0
+# The backend of a mailer whose EMAIL_BACKEND lists several (core/failover.py).
+FAILOVER_BACKEND = "core.failover.EmailBackend"
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -61,12 +66,26 @@ def _sets_alerts_variables(env: environ.Env) -> bool:
 def _mailer(
     env: environ.Env, prefix: str, file_path: Path, default_backend: str | None
 ) -> dict[str, Any]:
+    """One backend, or a failover list (`postmark,mailgun,smtp`) of them in that order."""
     variable = f"{prefix}EMAIL_BACKEND"
-    name = _raw(env, variable) or default_backend
-    if name is None:
+    value = _raw(env, variable) or default_backend
+    if value is None:
         raise ImproperlyConfigured(
             f"Set the {variable} environment variable to one of: {', '.join(sorted(BACKENDS))}."
         )
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    if len(names) == 1:
+        return _backend(env, prefix, file_path, names[0], siblings=[])
+    members = [
+        {"NAME": name, **_backend(env, prefix, file_path, name, siblings=names)} for name in names
+    ]
+    return {"BACKEND": FAILOVER_BACKEND, "OPTIONS": {"backends": members}}
+
+
+def _backend(
+    env: environ.Env, prefix: str, file_path: Path, name: str, siblings: list[str]
+) -> dict[str, Any]:
+    """Each backend reads its usual variables; in a list, the other members' are left to them."""
     # An unknown short name is kept as given: the system check names it and lists valid ones.
     path = backend_path(name) or name
     options: dict[str, Any] = {}
@@ -75,7 +94,7 @@ def _mailer(
     elif path == DJANGO_BACKENDS["smtp"]:
         options = _smtp_options(env, prefix)
     if prefix:
-        options |= _provider_options(env, prefix, provider_name(path))
+        options |= _provider_options(env, prefix, provider_name(path), siblings)
     return {"BACKEND": path, "OPTIONS": options}
 
 
@@ -96,20 +115,28 @@ def _smtp_options(env: environ.Env, prefix: str) -> dict[str, Any]:
     return {option: value for option, value in options.items() if value is not None}
 
 
-def _provider_options(env: environ.Env, prefix: str, provider: str | None) -> dict[str, Any]:
+def _provider_options(
+    env: environ.Env, prefix: str, provider: str | None, siblings: list[str]
+) -> dict[str, Any]:
     """This mailer's own Anymail options: ALERTS_ANYMAIL_MAILGUN_API_KEY -> api_key.
 
     Anymail takes an option from the mailer's OPTIONS before the shared ANYMAIL setting. A name
     that does not fit the mailer's provider stays whole, so the backend rejects it as an unknown
-    option and the system check reports it instead of it being silently ignored.
+    option and the system check reports it instead of it being silently ignored. In a failover
+    list, another member's provider options (and, for a member that is no provider, the options
+    an Anymail member of the list takes) belong to that member.
     """
     variable_prefix = f"{prefix}ANYMAIL_"
     own_prefix = f"{provider.upper()}_" if provider else None
+    others = [f"{name.upper()}_" for name in siblings if name in ANYMAIL_PROVIDERS]
+    others = [other for other in others if other != own_prefix]
     options = {}
     for name in sorted(env.ENVIRON):
         if not name.startswith(variable_prefix) or not (raw := _raw(env, name)):
             continue
         setting = name.removeprefix(variable_prefix)
+        if setting.startswith(tuple(others)) or (provider is None and others):
+            continue
         if own_prefix and setting.startswith(own_prefix):
             setting = setting.removeprefix(own_prefix)
         options[setting.lower()] = _anymail_value(name, raw)

@@ -44,7 +44,7 @@ def test_each_batch_of_a_long_run_is_claimed_at_its_own_time(settings):
     pending_deliveries(2, recipients=1)
     leases = []
 
-    def on_claim(expires_at: dt.datetime) -> None:
+    def on_claim(expires_at: dt.datetime, token: str) -> None:
         leases.append(expires_at)
         time.sleep(0.01)
 

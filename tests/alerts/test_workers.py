@@ -1,13 +1,11 @@
 """Workers: concurrent ones never send a delivery twice; a dead one's batch is recovered."""
 
 import datetime as dt
-import threading
 from collections import Counter
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 
@@ -20,6 +18,7 @@ from alerts.tasks import run_send, run_sweep
 from tests.factories import AlertRecipientFactory
 from tests.support.moments import WINDOW_START
 from tests.support.pipeline import record
+from tests.support.threads import side_by_side
 
 BEATLES = kinds.BEATLES_NAME_REJECTED.name
 Status = Delivery.Status
@@ -38,31 +37,6 @@ def queue_only(settings, dummy_tasks) -> None:
     """Recording queues nothing that runs; many small claims so that the workers interleave."""
     settings.ALERTS_THROTTLE = 0
     settings.ALERTS_BATCH_SIZE = 3
-
-
-def side_by_side(work, count: int = 2) -> None:
-    """Run `work` in `count` threads released together, as separate processes would run it.
-
-    Each thread has its own database connection; an error in any of them fails the test.
-    """
-    start = threading.Barrier(count)
-    errors = []
-
-    def thread_body():
-        try:
-            start.wait()
-            work()
-        except Exception as error:  # surfaced below: a worker must not crash
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=thread_body) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
 
 
 def two_workers_send(ids: list[int]) -> None:

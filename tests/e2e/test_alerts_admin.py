@@ -9,30 +9,12 @@ from tests.support.mail import Inbox, text_of
 from tests.support.texts import ALERT_SUBJECT, BEATLES_KIND
 
 from .server import LiveSite
-from .steps import PASSWORD, fill_birthday_form, log_in
+from .steps import PASSWORD, admin_log_in, fill_birthday_form, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 RECIPIENT = "beatles-watch@acme.not"
 SENT_TIMEOUT = 10.0
-
-
-@pytest.fixture
-def admin_login(live_site: LiveSite) -> tuple[str, str]:
-    live_site.shell(
-        "from django.contrib.auth import get_user_model; "
-        "get_user_model().objects.create_superuser("
-        f"'e2e-admin', 'e2e-admin@example.com', {PASSWORD!r})"
-    )
-    return "e2e-admin", PASSWORD
-
-
-def admin_log_in(page: Page, username: str, password: str) -> None:
-    page.goto("/admin/")
-    page.get_by_label("Имя пользователя").fill(username)
-    page.get_by_label("Пароль").fill(password)
-    page.get_by_role("button", name="Войти").click()
-    expect(page.get_by_role("link", name="Получатели оповещений")).to_be_visible()
 
 
 def add_recipient(page: Page, email: str) -> None:

@@ -94,11 +94,7 @@ def test_healthz_answers_a_load_balancer(server):
     port, _ = server
     response, body = get(port, "/healthz", Host="10.0.3.7")
     assert response.status == 200
-    assert json.loads(body) == {
-        "status": "ok",
-        "database": "ok",
-        "alerts": {"pending": 0, "oldest_pending_seconds": None, "outbox": 0},
-    }
+    assert json.loads(body) == {"status": "ok"}  # the details need METRICS_TOKEN
 
 
 def test_logs_are_json_lines_with_the_request_id(server):

@@ -18,6 +18,7 @@ class RecordedRequest:
     path: str
     headers: email.message.Message
     body: bytes
+    status: int = 0  # what the stand-in answered
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -63,7 +64,7 @@ def serve_provider_api() -> Iterator[ProviderAPI]:
             request = RecordedRequest("POST", self.path, self.headers, body)
             api.requests.append(request)
             status, reply = api.answer(request) if api.answer else (api.status, api.reply)
-            payload = json.dumps(reply).encode()
+            request.status, payload = status, json.dumps(reply).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
