@@ -22,7 +22,8 @@ run: $(INSTALLED)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_data
 	$(PY) manage.py send_reminders --now
-	@echo "Birthday runs at http://127.0.0.1:8000 (mail goes to sent_emails/). Ctrl+C stops it."
+	@echo "Birthday runs at http://127.0.0.1:8000. Ctrl+C stops it."
+	@echo "Mail goes to sent_emails/; read it decoded at http://127.0.0.1:8000/dev/inbox/"
 	@trap 'kill 0' INT TERM EXIT; \
 	  while true; do $(PY) manage.py db_worker --interval 0.5; \
 	    echo "make run: the task worker exited ($$?); starting it again in 2 s" >&2; sleep 2; done & \

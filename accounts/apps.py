@@ -12,3 +12,7 @@ class AccountsConfig(AppConfig):
 
         checks.register(account_checks.check_limits_cache, checks.Tags.security, checks.Tags.caches)
         checks.register(account_checks.check_login_limits, checks.Tags.security)
+
+        from . import emails
+
+        emails.register_previews()

@@ -1,5 +1,5 @@
-"""System checks (`manage.py check`, registered in AccountsConfig.ready()): the abuse limits must
-hold in every web process, through any flood, for their whole window."""
+"""System checks (`manage.py check`): the abuse limits must hold in every web process, through
+any flood, for their whole window. Registered in AccountsConfig.ready()."""
 
 from django.conf import settings
 from django.core import checks

@@ -10,65 +10,140 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext_lazy as _
 
+from core import previews
 from core.emails import render_email, site_link
 
 from . import confirmation
 
 
-def send_account_email(user: AbstractBaseUser, templates: str, **context: Any) -> None:
-    """Render `templates`/subject.txt, body.txt and body.html for `user` and send them."""
+def account_email(
+    user: AbstractBaseUser, templates: str, *, language: str | None = None, **context: Any
+) -> EmailMultiAlternatives:
+    """Render `templates`/subject.txt, body.txt and body.html for `user`."""
     context = {
         "username": user.get_username(),
         "site_url": settings.SITE_URL,
         "reset_request_url": site_link(reverse("password_reset")),
         **context,
     }
-    render_email(templates, context, to=[user.email]).send(using="default")
+    return render_email(templates, context, language=language, to=[user.email])
 
 
-def send_password_reset(user: AbstractBaseUser) -> None:
-    """Make a fresh token and email the link; it expires PASSWORD_RESET_TIMEOUT seconds on."""
+def password_reset_email(
+    user: AbstractBaseUser, token: str, *, language: str | None = None
+) -> EmailMultiAlternatives:
+    """The link expires PASSWORD_RESET_TIMEOUT seconds from now, which the email states."""
     now = timezone.now()
     path = reverse(
         "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
+        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": token},
     )
-    send_account_email(
+    return account_email(
         user,
         "accounts/email/password_reset",
+        language=language,
         reset_url=site_link(path),
         now=now,
         expires_at=now + dt.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT),
     )
 
 
+def password_changed_email(
+    user: AbstractBaseUser, *, language: str | None = None
+) -> EmailMultiAlternatives:
+    return account_email(
+        user, "accounts/email/password_changed", language=language, changed_at=timezone.now()
+    )
+
+
+def send_password_reset(user: AbstractBaseUser) -> None:
+    """Make a fresh token and email the link."""
+    token = default_token_generator.make_token(user)
+    password_reset_email(user, token).send(using="default")
+
+
 def send_password_changed(user: AbstractBaseUser) -> None:
-    send_account_email(user, "accounts/email/password_changed", changed_at=timezone.now())
+    password_changed_email(user).send(using="default")
 
 
-def send_confirmation(user: AbstractBaseUser) -> None:
-    """A fresh confirmation link; it expires ACCOUNT_CONFIRMATION_TIMEOUT seconds on."""
+def confirmation_email(
+    user: AbstractBaseUser, token: str, *, language: str | None = None
+) -> EmailMultiAlternatives:
+    """A sign-up's confirmation link; it expires ACCOUNT_CONFIRMATION_TIMEOUT seconds on."""
     now = timezone.now()
-    path = reverse("confirm_address", kwargs={"token": confirmation.make_token(user)})
-    send_account_email(
+    path = reverse("confirm_address", kwargs={"token": token})
+    return account_email(
         user,
         "accounts/email/confirm_address",
+        language=language,
         confirm_url=site_link(path),
         now=now,
         expires_at=now + dt.timedelta(seconds=settings.ACCOUNT_CONFIRMATION_TIMEOUT),
     )
 
 
-def send_signup_attempt(user: AbstractBaseUser) -> None:
+def signup_attempt_email(
+    user: AbstractBaseUser, *, language: str | None = None
+) -> EmailMultiAlternatives:
     """To the owner of an address someone tried to sign up with: how to sign in or reset."""
-    send_account_email(user, "accounts/email/signup_attempt", login_url=site_link(reverse("login")))
+    return account_email(
+        user,
+        "accounts/email/signup_attempt",
+        language=language,
+        login_url=site_link(reverse("login")),
+    )
+
+
+def send_confirmation(user: AbstractBaseUser) -> None:
+    confirmation_email(user, confirmation.make_token(user)).send(using="default")
+
+
+def send_signup_attempt(user: AbstractBaseUser) -> None:
+    signup_attempt_email(user).send(using="default")
+
+
+# Previews (/admin/alerts/previews/): sample data only, never a real account or a usable token.
+def _sample_user() -> AbstractBaseUser:
+    return get_user_model()(pk=0, username="ringo", email=previews.SAMPLE_ADDRESS)
+
+
+def register_previews() -> None:
+    group = _("Account email")
+    previews.register(
+        "accounts.password_reset",
+        _("Password reset"),
+        build=lambda language: password_reset_email(
+            _sample_user(), "sample-token", language=language
+        ),
+        group=group,
+    )
+    previews.register(
+        "accounts.password_changed",
+        _("Password changed"),
+        build=lambda language: password_changed_email(_sample_user(), language=language),
+        group=group,
+    )
+    previews.register(
+        "accounts.confirm_address",
+        _("Confirm your address"),
+        build=lambda language: confirmation_email(
+            _sample_user(), "sample-token", language=language
+        ),
+        group=group,
+    )
+    previews.register(
+        "accounts.signup_attempt",
+        _("Someone tried to sign up with your address"),
+        build=lambda language: signup_attempt_email(_sample_user(), language=language),
+        group=group,
+    )

@@ -1,8 +1,8 @@
 """Account email, sent off the request path by the task worker.
 
 Only a user id (and the attempt number) travels through the queue: the worker reads the address
-and makes the token itself, so neither is ever stored in the task table. A transport error
-queues the task again for later (`accounts.retry`).
+and makes the token itself, so neither is ever stored in the task table. A transient error
+queues the task again for later, a permanent one is logged and dropped (`accounts.retry`).
 """
 
 import datetime as dt

@@ -3,7 +3,8 @@ and logging.
 
 Log out and the "done" pages are Django's own views with our templates. Failed logins are
 limited by django-axes (`lockout`), every other form by `limits`. Emails are queued once the
-transaction commits; a queue that refuses one is logged and the page still answers.
+transaction commits; a queue that refuses one is logged by Django and the page still answers
+(`robust=True`).
 """
 
 import datetime as dt

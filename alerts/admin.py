@@ -1,6 +1,7 @@
 """Admin: recipients to edit, alerts to read, deliveries to watch and retry, silences."""
 
 import datetime as dt
+from functools import partial
 
 from django.contrib import admin, messages
 from django.db import transaction
@@ -9,7 +10,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
@@ -18,6 +19,7 @@ from django.utils.translation import ngettext
 
 from . import delivery, fanout, kinds, rendering, silences, tasks
 from .models import Alert, AlertRecipient, Delivery, Silence, Subscription
+from .previews import alert_email
 from .recording import record_event, user_fields
 
 
@@ -147,11 +149,43 @@ class DeliveryInline(admin.TabularInline):
 
 @admin.register(Alert)
 class AlertAdmin(admin.ModelAdmin):
+    class Media:
+        css = {"all": ["alerts/admin.css"]}
+
     list_display = ["occurred_at", "kind", "summary", "is_test"]
     list_filter = ["kind", "occurred_at", "is_test"]
     date_hierarchy = "occurred_at"
-    fields = ["kind", "occurred_at", "fanned_out_at", "payload", "is_test"]
+    fields = ["kind", "occurred_at", "fanned_out_at", "payload", "is_test", "sent_email"]
+    readonly_fields = ["sent_email"]
     inlines = [DeliveryInline]
+
+    @admin.display(description=_("email sent"))
+    def sent_email(self, alert: Alert) -> str:
+        """The email as its delivery sent it: subject, HTML (sandboxed) and text."""
+        message, shown = alert_email(alert)
+        if shown is None:
+            note = _("No delivery: the email its recipients would get.")
+        elif shown.is_digest:
+            note = _("Sent inside this digest:")
+        else:
+            note = _("As sent to %(email)s:") % {"email": shown.recipient.email}
+        return format_html(
+            '<div class="alerts-preview"><p>{} {}</p><p class="preview-subject">{}</p>'
+            '<iframe sandbox="" src="{}" title="{}"></iframe><pre>{}</pre></div>',
+            note,
+            format_html('<a href="{}">{}</a>', shown.get_admin_path(), shown) if shown else "",
+            # escape(), not format_html's conditional escaping: the rendered text is "safe".
+            escape(message.subject),
+            reverse("alerts_admin:alert_email_html", args=[alert.pk]),
+            _("The HTML part of the email"),
+            escape(message.body),
+        )
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        # A silence summary links to the alerts it held (and a digest to those it folded).
+        if lookup == "deliveries__digest__id__exact":
+            return True
+        return super().lookup_allowed(lookup, value, request)
 
     @admin.display(description=_("summary"))
     def summary(self, alert: Alert) -> str:
@@ -234,7 +268,7 @@ class SilenceStateFilter(admin.SimpleListFilter):
 @admin.register(Silence)
 class SilenceAdmin(admin.ModelAdmin):
     list_display = ["target", "starts_at", "ends_at", "state", "reason", "created_by"]
-    list_filter = [SilenceStateFilter, "kind", "recipient"]
+    list_filter = [SilenceStateFilter, "kind"]
     list_select_related = ["recipient", "created_by"]
     search_fields = ["reason", "recipient__email"]
     fields = [
@@ -288,10 +322,21 @@ class SilenceAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if not change:
             silences.log_created(obj)
+        elif "ends_at" in form.changed_data:
+            ids = silences.reschedule(obj)
+            if ids:
+                transaction.on_commit(partial(tasks.dispatch_at, ids, obj.ends_at), robust=True)
+        if not change or "ends_at" in form.changed_data:
+            transaction.on_commit(partial(tasks.schedule_silence_end, obj.ends_at), robust=True)
 
     @admin.action(description=_("End now"))
     def end_now(self, request: HttpRequest, queryset: QuerySet[Silence]) -> None:
-        count = len(silences.end_early(queryset, request.user))
+        """End them; each recipient they held something for gets its summary now."""
+        ended = silences.end_early(queryset, request.user)
+        due = silences.release(ended, now=timezone.now())
+        if due:
+            transaction.on_commit(partial(tasks.dispatch, due), robust=True)
+        count = len(ended)
         self.message_user(
             request, ngettext("%d silence ended.", "%d silences ended.", count) % count
         )

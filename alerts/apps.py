@@ -9,7 +9,7 @@ class AlertsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks as alert_checks
-        from . import health, metrics, receivers
+        from . import health, metrics, previews, receivers
 
         receivers.connect()
         checks.register(alert_checks.check_delivery_setting, "alerts")
@@ -18,3 +18,4 @@ class AlertsConfig(AppConfig):
         checks.register(alert_checks.check_recipients, checks.Tags.database)
         health.register()
         metrics.register()
+        previews.register()

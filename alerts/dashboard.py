@@ -141,6 +141,8 @@ def build(now: dt.datetime | None = None) -> Dashboard:
     active = Silence.objects.active(now)
     oldest = (
         Delivery.objects.filter(status__in=UNSENT)
+        # A silence's summary waits for its end by design: not a backlog.
+        .exclude(silence__isnull=False, next_attempt_at__gt=now)
         .select_related("recipient")
         .order_by("created_at", "pk")
         .first()

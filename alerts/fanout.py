@@ -9,7 +9,8 @@ half-way leaves its alerts for the next pass.
 
 The throttle decision is made here under a lock on each recipient, in turn for concurrent
 workers: at most ALERTS_THROTTLE individual emails per recipient, kind and window; the rest fold
-into the window's digest.
+into the window's digest. An event a silence holds is `silenced` instead (alerts.silences): it
+is folded into the silence's summary and counts toward no throttle.
 """
 
 import datetime as dt
@@ -19,10 +20,10 @@ import structlog
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
-from . import kinds
+from . import kinds, silences
 from .models import Alert, AlertRecipient, Delivery, new_message_id
 from .windows import window_bounds
 
@@ -44,23 +45,33 @@ class FanOutResult:
 
 
 def fan_out(*, now: dt.datetime | None = None) -> FanOutResult:
-    """Fan out every alert waiting in the outbox, a batch per transaction."""
+    """Fan out the alerts waiting in the outbox when the pass began, a batch per transaction.
+
+    Alerts recorded meanwhile wait for the next pass (each queued one), so that a storm of new
+    events never keeps a pass from sending.
+    """
     total = FanOutResult()
-    while True:
-        result = fan_out_batch(now=now)
+    waiting = Alert.objects.filter(fanned_out_at__isnull=True)
+    last = waiting.aggregate(last=Max("pk"))["last"]
+    while last is not None:
+        result = fan_out_batch(now=now, up_to=last)
         if not result.alerts:
-            return total
+            break
         total.merge(result)
+    return total
 
 
-def fan_out_batch(*, now: dt.datetime | None = None) -> FanOutResult:
-    """Fan out up to ALERTS_BATCH_SIZE waiting alerts, oldest first, in one transaction.
+def fan_out_batch(*, now: dt.datetime | None = None, up_to: int | None = None) -> FanOutResult:
+    """Fan out up to ALERTS_BATCH_SIZE waiting alerts (ids up to `up_to`), oldest first, in one
+    transaction.
 
     Each alert counts in the throttle window of the moment it occurred, however late the pass.
     """
     result = FanOutResult()
     with transaction.atomic():
         waiting = Alert.objects.filter(fanned_out_at__isnull=True).order_by("pk")
+        if up_to is not None:
+            waiting = waiting.filter(pk__lte=up_to)
         if connection.features.has_select_for_update_skip_locked:
             waiting = waiting.select_for_update(skip_locked=True)
         alerts = list(waiting[: settings.ALERTS_BATCH_SIZE].prefetch_related("addressed_to"))
@@ -127,8 +138,11 @@ def user_recipient(user_id) -> AlertRecipient | None:
     """The recipient row of an active user with an address, made on first use, email in sync.
 
     An admin-managed recipient with the same address (and no user yet) becomes the user's: one
-    address, one row, one throttle. Returns None for an unknown or inactive user.
+    address, one row, one throttle. A new address starts afresh: a row deactivated for a bounce
+    of the old one is active again. Returns None for an unknown or inactive user.
     """
+    if not isinstance(user_id, int) or isinstance(user_id, bool):
+        return None
     user = get_user_model()._default_manager.filter(pk=user_id, is_active=True).first()
     email = getattr(user, "email", "") if user is not None else ""
     if not email:
@@ -137,12 +151,21 @@ def user_recipient(user_id) -> AlertRecipient | None:
     if recipient is None:
         recipient = AlertRecipient.objects.filter(email__iexact=email, user__isnull=True).first()
     if recipient is None:
-        return AlertRecipient.objects.create(user=user, email=email, name=user.get_username())
+        try:
+            with transaction.atomic():
+                return AlertRecipient.objects.create(
+                    user=user, email=email, name=user.get_username()
+                )
+        except IntegrityError:  # another worker made it in the meantime
+            return AlertRecipient.objects.filter(user=user).first()
     if recipient.user_id == user.pk and recipient.email == email:
         return recipient
+    changes = {"user": user, "email": email}
+    if recipient.email.lower() != email.lower():
+        changes.update(is_active=True, deactivated_at=None, deactivation_reason="")
     try:
         with transaction.atomic():
-            AlertRecipient.objects.filter(pk=recipient.pk).update(user=user, email=email)
+            AlertRecipient.objects.filter(pk=recipient.pk).update(**changes)
     except IntegrityError:
         # The user's new address belongs to another recipient row: keep the old one for now.
         logger.warning("alert_recipient_address_taken", recipient_id=recipient.pk, user_id=user.pk)
@@ -161,6 +184,9 @@ def _deliver_or_fold(alert: Alert, recipient: AlertRecipient) -> tuple[Delivery,
     limit = settings.ALERTS_THROTTLE if kinds.get(alert.kind).throttled else 0
     fields = {"alert": alert, "recipient": recipient, "kind": alert.kind}
     moment = alert.occurred_at
+    held = silences.hold(alert, recipient, window_start=window_bounds(moment)[0])
+    if held is not None:
+        return held
     while True:
         start, end = window_bounds(moment)
         if limit <= 0 or _individual_count(recipient, alert.kind, start) < limit:
@@ -197,6 +223,6 @@ def _individual_count(recipient: AlertRecipient, kind: str, window_start: dt.dat
         Delivery.objects.filter(
             recipient=recipient, kind=kind, window_start=window_start, alert__isnull=False
         )
-        .exclude(status=Status.DIGESTED)
+        .exclude(status__in=[Status.DIGESTED, Status.SILENCED])
         .count()
     )

@@ -5,7 +5,7 @@ tell /healthz that a worker is needed now: with none seen for HEALTH_WORKER_STAL
 answers 503 `worker`. The figures below are for the operator only (`Authorization: Bearer
 $METRICS_TOKEN`).
 
-"Pending" is every delivery not yet sent: `pending` (due now, or backing off after a transport
+"Pending" is every delivery not yet sent: `pending` (due now, or backing off after a transient
 error, or a digest waiting for its window to close) and `sending` (claimed by a worker). Not-due
 ones count too, because a backlog that only grows while the mail server is down is exactly what
 an operator must see. The age is measured from the delivery's creation, so it keeps growing

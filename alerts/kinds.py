@@ -88,8 +88,27 @@ def choices() -> list[tuple[str, str | Promise]]:
     return [(kind.name, kind.label) for kind in _registry.values()]
 
 
+def subscription_choices() -> list[tuple[str, str | Promise]]:
+    """The kinds a recipient can subscribe to: those sent to subscribers, not to a named user."""
+    return [(kind.name, kind.label) for kind in _registry.values() if kind.audience == SUBSCRIBERS]
+
+
 BEATLES_NAME_REJECTED = register(
     "beatles_name_rejected",
     _("Beatles name rejected"),
     sample_payload={"first_name": "Ринго", "last_name": "Старр"},
+)
+
+# accounts' security events (accounts/signals.py), one kind: `payload["event"]` says which.
+# A brute-force storm is throttled into one digest like any kind.
+SECURITY = register(
+    "security",
+    _("Security event"),
+    sample_payload={
+        "event": "login_locked",
+        "scope": "pair",
+        "username": "admin",
+        "ip": "203.0.113.66",
+        "failures": 10,
+    },
 )

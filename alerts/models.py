@@ -76,7 +76,7 @@ class Subscription(models.Model):
     recipient = models.ForeignKey(
         AlertRecipient, on_delete=models.CASCADE, related_name="subscriptions"
     )
-    kind = models.CharField(_("kind"), max_length=64, choices=kinds.choices)
+    kind = models.CharField(_("kind"), max_length=64, choices=kinds.subscription_choices)
 
     class Meta:
         verbose_name = _("subscription")
@@ -147,6 +147,7 @@ class Delivery(models.Model):
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
         DIGESTED = "digested", _("digested")
+        SILENCED = "silenced", _("silenced")
 
     alert = models.ForeignKey(
         Alert, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
@@ -165,6 +166,15 @@ class Delivery(models.Model):
         verbose_name=_("digest"),
     )
     folded_count = models.PositiveIntegerField(_("folded alerts"), default=0)
+    # Set on the summary a silence sends its recipient when it ends; held deliveries point at it.
+    silence = models.ForeignKey(
+        "Silence",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="summaries",
+        verbose_name=_("silence"),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
@@ -200,18 +210,32 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["recipient", "kind", "window_start"],
-                condition=models.Q(alert__isnull=True),
+                condition=models.Q(alert__isnull=True, silence__isnull=True),
                 name="alerts_one_digest_per_window",
+            ),
+            # However many workers fan out at once, a recipient gets one summary per silence.
+            models.UniqueConstraint(
+                fields=["silence", "recipient"],
+                condition=models.Q(alert__isnull=True),
+                name="alerts_one_summary_per_silence",
             ),
         ]
 
     def __str__(self) -> str:
-        what = _("digest") if self.is_digest else self.get_kind_display()
+        if self.is_summary:
+            what = _("silence summary")
+        else:
+            what = _("digest") if self.is_digest else self.get_kind_display()
         return f"{what} → {self.recipient}"
 
     @property
     def is_digest(self) -> bool:
+        """An email of folded alerts: a throttle window's digest or a silence's summary."""
         return self.alert_id is None
+
+    @property
+    def is_summary(self) -> bool:
+        return self.alert_id is None and self.silence_id is not None
 
     def get_admin_path(self) -> str:
         return reverse("admin:alerts_delivery_change", args=[self.pk])

@@ -1,11 +1,13 @@
 """Signal receivers: thin, they turn a domain event into a payload and record it, and hand a
-provider's tracking event (Anymail) to `tracking`.
+provider's tracking event (Anymail) to `tracking`. accounts' security events become the kind
+"security": their arguments are already safe to store (masked addresses, the IP, counts).
 
 Connected in `AlertsConfig.ready()` with a `dispatch_uid`, so never twice.
 """
 
 from anymail.signals import AnymailTrackingEvent, tracking
 
+from accounts.signals import admin_password_changed, ip_limit_passed, login_locked
 from birthday.signals import beatles_name_rejected
 
 from . import kinds
@@ -18,6 +20,29 @@ def on_beatles_name_rejected(sender, first_name: str, last_name: str, user=None,
     record_safely(kinds.BEATLES_NAME_REJECTED.name, payload)
 
 
+def on_login_locked(
+    sender, scope: str, username: str | None, ip: str, failures: int, **kwargs
+) -> None:
+    payload = {
+        "event": "login_locked",
+        "scope": scope,
+        "username": username,
+        "ip": ip,
+        "failures": failures,
+    }
+    record_safely(kinds.SECURITY.name, payload)
+
+
+def on_ip_limit_passed(sender, limit: str, ip: str, count: int, allowed: int, **kwargs) -> None:
+    payload = {"event": "ip_limit_passed", "limit": limit, "ip": ip, "count": count}
+    record_safely(kinds.SECURITY.name, {**payload, "allowed": allowed})
+
+
+def on_admin_password_changed(sender, user_id: int, username: str, email: str, **kwargs) -> None:
+    payload = {"event": "admin_password_changed", "user_id": user_id, "username": username}
+    record_safely(kinds.SECURITY.name, {**payload, "email": email})
+
+
 def on_tracking_event(sender, event: AnymailTrackingEvent, esp_name: str, **kwargs) -> None:
     """A provider's webhook (Anymail): delivered, bounced, complained... about alert email."""
     handle_tracking_event(event)
@@ -28,3 +53,8 @@ def connect() -> None:
         on_beatles_name_rejected, dispatch_uid="alerts.on_beatles_name_rejected"
     )
     tracking.connect(on_tracking_event, dispatch_uid="alerts.on_tracking_event")
+    login_locked.connect(on_login_locked, dispatch_uid="alerts.on_login_locked")
+    ip_limit_passed.connect(on_ip_limit_passed, dispatch_uid="alerts.on_ip_limit_passed")
+    admin_password_changed.connect(
+        on_admin_password_changed, dispatch_uid="alerts.on_admin_password_changed"
+    )

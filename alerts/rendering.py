@@ -5,10 +5,15 @@ which includes each event's line from its kind's digest_item.txt / digest_item.h
 here or in the shared templates reads a kind's payload.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Count, Max, Min
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 
 from core.emails import render_email, site_link
 
@@ -18,26 +23,48 @@ from .windows import window_bounds
 
 # The provider tag of every alert email, individual or digest.
 TAG = "alerts"
+DIGEST_TEMPLATES = "alerts/digest"
+SUMMARY_TEMPLATES = "alerts/silence_summary"
 
 
-def build_message(delivery: Delivery) -> EmailMultiAlternatives:
-    """The multipart email of a delivery, with its stored Message-ID on every attempt."""
-    if delivery.is_digest:
-        template_dir, context = "alerts/digest", _digest_context(delivery)
+def build_message(delivery: Delivery, *, language: str | None = None) -> EmailMultiAlternatives:
+    """The multipart email of a delivery, with its stored Message-ID on every attempt.
+
+    In the site's language, unless a preview asks for another one.
+    """
+    if delivery.is_summary:
+        template_dir, context = SUMMARY_TEMPLATES, silence_summary_context(delivery)
+    elif delivery.is_digest:
+        template_dir, context = DIGEST_TEMPLATES, _digest_context(delivery)
     else:
         template_dir = kinds.get(delivery.kind).template_dir
         context = alert_context(delivery.alert)
-    message = render_email(
+    message = alert_email(
         template_dir,
         context,
-        from_email=settings.ALERTS_FROM_EMAIL,
-        to=[delivery.recipient.email],
+        to=delivery.recipient.email,
+        language=language,
         headers={"Message-ID": delivery.message_id},
     )
-    # Read by Anymail backends (provider dashboards, tracking webhooks), ignored by the others.
-    message.tags = [TAG]
     message.metadata = provider_metadata(delivery)
     return message
+
+
+def alert_email(
+    template_dir: str, context: dict, *, to: str, language: str | None = None, **message
+) -> EmailMultiAlternatives:
+    """An alert email of these templates, from the alerts' sender, with the provider tag."""
+    email = render_email(
+        template_dir,
+        context,
+        language=language,
+        from_email=settings.ALERTS_FROM_EMAIL,
+        to=[to],
+        **message,
+    )
+    # Read by Anymail backends (provider dashboards, tracking webhooks), ignored by the others.
+    email.tags = [TAG]
+    return email
 
 
 def provider_metadata(delivery: Delivery) -> dict[str, str]:
@@ -72,8 +99,17 @@ def summary(alert: Alert) -> str:
 
 def _digest_context(delivery: Delivery) -> dict:
     folded = delivery.folded.select_related("alert").order_by("alert__occurred_at", "pk")
-    kind = kinds.get(delivery.kind)
-    alerts = [item.alert for item in folded]
+    return digest_context(
+        kinds.get(delivery.kind),
+        [item.alert for item in folded],
+        delivery.window_start,
+        site_link(delivery.get_admin_path()),
+    )
+
+
+def digest_context(
+    kind: kinds.Kind, alerts: list[Alert], window_start: dt.datetime, admin_url: str
+) -> dict:
     text_item, html_item = kind.digest_item_templates
     return {
         "kind": kind,
@@ -81,7 +117,33 @@ def _digest_context(delivery: Delivery) -> dict:
         "item_html": html_item,
         "alerts": alerts,
         "count": len(alerts),
-        "window_start": delivery.window_start,
-        "window_end": window_bounds(delivery.window_start)[1],
-        "admin_url": site_link(delivery.get_admin_path()),
+        "window_start": window_start,
+        "window_end": window_bounds(window_start)[1],
+        "admin_url": admin_url,
+    }
+
+
+def silence_summary_context(delivery: Delivery) -> dict:
+    """What a silence held for this recipient: a count, the first and last time, per kind."""
+    rows = (
+        delivery.folded.order_by()
+        .values("kind")
+        .annotate(
+            count=Count("pk"), first=Min("alert__occurred_at"), last=Max("alert__occurred_at")
+        )
+        .order_by("kind")
+    )
+    query = urlencode({"deliveries__digest__id__exact": delivery.pk})
+    list_url = site_link(f"{reverse('admin:alerts_alert_changelist')}?{query}")
+    return summary_context(delivery.silence, list(rows), list_url)
+
+
+def summary_context(silence, rows: list[dict], list_url: str) -> dict:
+    """`rows`: per kind, its name, count, first and last time."""
+    per_kind = [{**row, "label": kinds.get(row["kind"]).label} for row in rows]
+    return {
+        "silence": silence,
+        "kinds": per_kind,
+        "total": sum(row["count"] for row in per_kind),
+        "list_url": list_url,
     }

@@ -10,7 +10,7 @@ from django.tasks import task
 
 from core.retry import defer
 
-from . import delivery, fanout
+from . import delivery, fanout, silences
 
 
 @task
@@ -24,6 +24,17 @@ def sweep(token: str = "") -> int:
     """Recover deliveries whose worker died mid-batch, then a full send pass; with the token of
     the claim it was queued for, it comes back while that claim's lease is renewed."""
     return run_sweep(token=token)
+
+
+@task
+def finish_silences() -> int:
+    """At a silence's end: log it, and send the summaries that are due."""
+    return run_finish_silences()
+
+
+def run_finish_silences(*, now: dt.datetime | None = None) -> int:
+    silences.finish_due(now=now)
+    return run_send(None, now=now)
 
 
 def run_send(ids: list[int] | None, *, now: dt.datetime | None = None) -> int:
@@ -44,6 +55,7 @@ def run_send(ids: list[int] | None, *, now: dt.datetime | None = None) -> int:
 
 def run_sweep(*, now: dt.datetime | None = None, token: str = "") -> int:
     delivery.release_expired_claims(now=now)
+    silences.finish_due(now=now)  # a lost deferred task must not leave a silence unended
     sent = run_send(None, now=now)
     if token and (expiry := delivery.lease_expiry(token)) is not None:
         schedule_sweep(expiry, token)  # its worker is still sending: look again at the new expiry
@@ -67,6 +79,10 @@ def dispatch_at(ids: list[int], run_after: dt.datetime) -> None:
     """A pass for these deliveries at their time. Without deferred tasks they stay due: the
     next pass or `alerts_sweep` sends them."""
     defer(send_deliveries, run_after, ids=ids)
+
+
+def schedule_silence_end(ends_at: dt.datetime) -> None:
+    defer(finish_silences, ends_at)
 
 
 def schedule_sweep(run_after: dt.datetime, token: str = "") -> None:

@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 
+from .forms import SubmittedBirthdayForm
 from .models import Birthday, Congratulation, Tag
+from .rejections import RejectionLimitReached, Submission
+from .views import rejection_limit_page
 
 
 @admin.register(Tag)
@@ -15,6 +19,18 @@ class BirthdayAdmin(admin.ModelAdmin):
     search_fields = ["first_name", "last_name"]
     list_filter = ["tags"]
     autocomplete_fields = ["tags"]
+    form = SubmittedBirthdayForm
+
+    def get_form(self, request: HttpRequest, obj=None, **kwargs) -> type[SubmittedBirthdayForm]:
+        """The admin's form, told that this admin submits it (the Beatles rule names them)."""
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"submission": Submission.of(request)})
+
+    def changeform_view(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except RejectionLimitReached:
+            return rejection_limit_page(request)
 
 
 @admin.register(Congratulation)

@@ -71,11 +71,22 @@ def _looks(char: str) -> set[str]:
     return {letters(skeleton(variant)) for variant in (char, char.lower(), char.upper())}
 
 
-def _alike() -> dict[str, set[str]]:
-    """skeleton -> the characters that show it in some case."""
-    chars = {chr(code) for code in PROTOTYPES} | set("".join(PROTOTYPES.values()))
-    chars |= set(letters("".join(first + last for first, last in BEATLES)))
+def _alike(names: str) -> dict[str, set[str]]:
+    """skeleton -> the characters that show it in some case, for the looks of `names`' letters.
+
+    Only characters that may look like one of those letters are examined: the sources Unicode
+    maps to such a look, the look itself, and the characters whose other case is one of them.
+    """
+    looks = set().union(*map(_looks, names))
+    looks |= {part for look in looks for part in look}  # the parts of "rn"
+    by_prototype = defaultdict(set)
+    for code, prototype in PROTOTYPES.items():
+        by_prototype[letters(prototype)].add(chr(code))
+    chars = set(names).union(*(by_prototype[look] | set(look) for look in looks))
     chars |= {variant for char in chars for variant in (char.lower(), char.upper())}
+    chars |= {  # "µ", "ſ": whose other case is one of them
+        chr(code) for code in PROTOTYPES if {chr(code).lower(), chr(code).upper()} & chars
+    }
     alike = defaultdict(set)
     for char in chars:
         if len(char) == 1 and letters(char) == char:
@@ -99,7 +110,7 @@ def _letter_pattern(letter: str, alike: dict[str, set[str]]) -> str:
 
 
 def _pattern() -> re.Pattern[str]:
-    alike = _alike()
+    alike = _alike(letters("".join(first + last for first, last in BEATLES)))
     names = []
     for first, last in BEATLES:
         for order in (first + last, last + first):

@@ -1,11 +1,17 @@
 """People whose birthdays users keep, their tags, and the congratulations left for them."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import VisibleCharField, VisibleTextField
+
+from .beatles import is_beatle
+from .photos import PhotoField
+from .rejections import BEATLES_ERROR, Submission, reject_beatle
 from .validators import (
     IMAGE_EXTENSIONS,
     validate_birthday,
@@ -15,7 +21,7 @@ from .validators import (
 
 
 class Tag(models.Model):
-    tag = models.CharField(_("tag"), max_length=20, unique=True)
+    tag = VisibleCharField(_("tag"), max_length=20, unique=True)
 
     class Meta:
         verbose_name = _("tag")
@@ -27,10 +33,10 @@ class Tag(models.Model):
 
 
 class Birthday(models.Model):
-    first_name = models.CharField(_("first name"), max_length=20)
-    last_name = models.CharField(_("last name"), max_length=20, blank=True, help_text=_("Optional"))
+    first_name = VisibleCharField(_("first name"), max_length=20)
+    last_name = VisibleCharField(_("last name"), max_length=20, blank=True, help_text=_("Optional"))
     birthday = models.DateField(_("date of birth"), validators=[validate_birthday])
-    image = models.ImageField(
+    image = PhotoField(
         _("photo"),
         upload_to="birthdays_images",
         blank=True,
@@ -65,15 +71,25 @@ class Birthday(models.Model):
             ),
         ]
 
+    # Who submits this birthday now (not stored); see birthday.rejections.
+    submission: Submission | None = None
+
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
     def get_absolute_url(self) -> str:
         return reverse("birthday:detail", args=[self.pk])
 
+    def clean(self) -> None:
+        """The Beatles rule, on every path that validates: site form, admin, full_clean()."""
+        if is_beatle(self.first_name, self.last_name):
+            self.submission = self.submission or Submission()
+            reject_beatle(type(self), self.first_name, self.last_name, self.submission)
+            raise ValidationError(BEATLES_ERROR, code="beatles")
+
 
 class Congratulation(models.Model):
-    text = models.TextField(_("congratulation"), max_length=2000)
+    text = VisibleTextField(_("congratulation"), max_length=2000)
     birthday = models.ForeignKey(
         Birthday,
         verbose_name=_("birthday"),

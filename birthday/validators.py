@@ -1,4 +1,5 @@
-"""Validation of a birthday: a date within a lifetime, a photo of a sane size and type."""
+"""Validation of a birthday: a date within a lifetime, a photo of a sane size, type, pixel
+count and a single frame (all read from the header, before anything is decoded)."""
 
 import datetime as dt
 
@@ -8,6 +9,7 @@ from django.core.files import File
 from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
@@ -57,7 +59,27 @@ def validate_image_size(value: FieldFile | File) -> None:
         )
 
 
+def check_header(image: Image.Image) -> None:
+    """Refuse what must not be decoded: too many pixels (a "bomb" of a few KB), animation."""
+    if image.width * image.height > settings.BIRTHDAY_IMAGE_MAX_PIXELS:
+        raise _too_many_pixels()
+    if getattr(image, "is_animated", False):
+        raise ValidationError(
+            _("Animated images cannot be a photo: upload a still image."), code="animated_image"
+        )
+
+
+def _too_many_pixels() -> ValidationError:
+    megapixels = settings.BIRTHDAY_IMAGE_MAX_PIXELS / 1_000_000
+    return ValidationError(
+        _("The photo has too many pixels: at most %(limit)s megapixels."),
+        code="too_many_pixels",
+        params={"limit": number_format(megapixels, decimal_pos=0 if megapixels >= 1 else 2)},
+    )
+
+
 def validate_image_format(value: FieldFile | File) -> None:
+    """The type by content, not by name; then the header checks."""
     upload = _new_upload(value)
     if upload is None:
         return
@@ -65,12 +87,16 @@ def validate_image_format(value: FieldFile | File) -> None:
     try:
         upload.seek(0)
         with Image.open(upload) as image:
-            image_format = image.format
-    except (OSError, Image.DecompressionBombError):
-        image_format = None
-    finally:
-        upload.seek(position)
-    if image_format not in IMAGE_FORMATS:
+            if image.format not in IMAGE_FORMATS:
+                raise ValidationError(
+                    _("Upload a JPEG, PNG, GIF or WebP image."), code="invalid_image_format"
+                )
+            check_header(image)
+    except Image.DecompressionBombError:  # Pillow's own, far larger limit
+        raise _too_many_pixels() from None
+    except (OSError, SyntaxError, ValueError):
         raise ValidationError(
             _("Upload a JPEG, PNG, GIF or WebP image."), code="invalid_image_format"
-        )
+        ) from None
+    finally:
+        upload.seek(position)

@@ -3,8 +3,8 @@
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.db.models import QuerySet
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,7 @@ from core.views import InvalidFormIs400Mixin
 from .dates import age_on, days_until_birthday
 from .forms import BirthdayForm, CongratulationForm
 from .models import Birthday
+from .rejections import RejectionLimitReached, Submission
 
 
 class HomeView(generic.TemplateView):
@@ -53,13 +54,23 @@ class OnlyAuthorMixin(UserPassesTestMixin):
         return self.get_object().author_id == self.request.user.pk
 
 
+def rejection_limit_page(request: HttpRequest) -> HttpResponse:
+    """429 for one more Beatle past BIRTHDAY_REJECTION_LIMIT (the site form and the admin)."""
+    return render(request, "birthday/rejection_limit.html", status=429)
+
+
 class BirthdayFormMixin(InvalidFormIs400Mixin):
     model = Birthday
     form_class = BirthdayForm
 
     def get_form_kwargs(self) -> dict:
-        user = self.request.user if self.request.user.is_authenticated else None
-        return {**super().get_form_kwargs(), "user": user}
+        return {**super().get_form_kwargs(), "submission": Submission.of(self.request)}
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return super().post(request, *args, **kwargs)
+        except RejectionLimitReached:
+            return rejection_limit_page(request)
 
 
 class BirthdayCreateView(

@@ -10,7 +10,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Birthday core"
 
     def ready(self) -> None:
-        from .checks import check_mailers, check_webhook_secret
+        from .checks import check_mailers, check_webhook_secret, check_webhooks
 
         checks.register(check_mailers, "mail")
         checks.register(check_webhook_secret, "mail")
+        checks.register(check_webhooks, "mail")

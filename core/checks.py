@@ -198,3 +198,20 @@ def check_webhook_secret(app_configs: Any = None, **kwargs: Any) -> list[checks.
             id="project.E006",
         )
     ]
+
+
+def check_webhooks(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """A configured provider's tracking webhook that Anymail cannot build is not mounted."""
+    if not getattr(settings, "ANYMAIL", {}).get("WEBHOOK_SECRET"):
+        return []
+    from .webhooks import webhook_views  # Anymail's webhook views: a second to import
+
+    return [
+        checks.Warning(
+            f"The tracking webhook /anymail/{pattern.pattern} is not mounted: {why}",
+            hint="Set the variable Anymail names (ANYMAIL_<NAME>), or it answers 404.",
+            id="project.W001",
+        )
+        for pattern, view_class, why in webhook_views()
+        if view_class is None
+    ]

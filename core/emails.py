@@ -1,8 +1,8 @@
 """Templated email, shared by the apps: `subject.txt`, `body.txt` and `body.html` into one message.
 
 Rendered in the site's default language: a worker has no request to take a language from, and an
-email sent inside a request must not depend on who made it. Links start with settings.SITE_URL,
-never with a request's Host header.
+email sent inside a request must not depend on who made it (previews name another language).
+Links start with settings.SITE_URL, never with a request's Host header.
 """
 
 import re
@@ -34,10 +34,10 @@ def clean_subject(text: str) -> str:
 
 
 def render_email(
-    template_dir: str, context: dict[str, Any], **message: Any
+    template_dir: str, context: dict[str, Any], *, language: str | None = None, **message: Any
 ) -> EmailMultiAlternatives:
     """The multipart (text + HTML) email of `template_dir`; `message` gives to, headers..."""
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language or settings.LANGUAGE_CODE):
         subject = clean_subject(render_to_string(f"{template_dir}/subject.txt", context))
         text = render_to_string(f"{template_dir}/body.txt", context)
         html = render_to_string(f"{template_dir}/body.html", context)

@@ -25,25 +25,48 @@ _IGNORABLE_RANGES = (
     (0xFFF0, 0xFFF8),
     (0xE0000, 0xE0FFF),
 )
+_IGNORABLE_CODES = frozenset(
+    code for low, high in _IGNORABLE_RANGES for code in range(low, high + 1)
+)
 _KEPT_CONTROLS = {ord("\t"), ord("\n"), ord("\r")}
 
 
-def _invisible_table() -> dict[int, str | None]:
-    # Format characters live in planes 0, 1 and 14 only: scanning them takes a few milliseconds.
-    planes = (range(0x20000), range(0xE0000, 0xF0000))
-    invisible = {
-        code
-        for plane in planes
-        for code in plane
-        if unicodedata.category(chr(code)) in ("Cf", "Cc") and code not in _KEPT_CONTROLS
-    }
-    invisible.update(code for low, high in _IGNORABLE_RANGES for code in range(low, high + 1))
-    table: dict[int, str | None] = dict.fromkeys(invisible)
-    table.update(dict.fromkeys(BLANKS, " "))
-    return table
+def _is_invisible(code: int) -> bool:
+    category = unicodedata.category(chr(code))
+    return (
+        category == "Cf"
+        or (category == "Cc" and code not in _KEPT_CONTROLS)
+        or code in _IGNORABLE_CODES
+    )
 
 
-_INVISIBLE = _invisible_table()
+class _Table(dict):
+    """A str.translate table that learns each character once: dropped, a space, or kept.
+
+    Bounded: past LIMIT distinct characters, answers are computed and not kept.
+    """
+
+    LIMIT = 50_000
+
+    def __init__(self, blank: str | None) -> None:
+        super().__init__()
+        self.blank = blank  # what a blank-looking letter becomes
+
+    def __missing__(self, code: int) -> str | None:
+        value = chr(code)
+        if code in BLANKS:
+            value = self.blank
+        elif _is_invisible(code):
+            value = None
+        if len(self) < self.LIMIT:
+            self[code] = value
+        return value
+
+
+_INVISIBLE = _Table(blank=" ")
+# What TR39 removes (Default_Ignorable_Code_Point, the Hangul fillers among them), and the rest of
+# what `visible` drops.
+_IGNORABLE = _Table(blank=None)
 
 
 def visible(text: str) -> str:
@@ -65,9 +88,6 @@ def _confusables(path: Path) -> dict[int, str]:
 
 
 PROTOTYPES = _confusables(Path(__file__).with_name("data") / "confusables.txt")
-# What TR39 removes (Default_Ignorable_Code_Point, the Hangul fillers among them), and the rest of
-# what `visible` drops.
-_IGNORABLE = dict.fromkeys(_INVISIBLE)
 
 
 def skeleton(text: str) -> str:

@@ -224,6 +224,10 @@ MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Form fields other than files: our forms are a few short texts.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Photos larger than this many pixels are refused, checked from the header before decoding.
+BIRTHDAY_IMAGE_MAX_PIXELS = env.int("BIRTHDAY_IMAGE_MAX_PIXELS", default=25_000_000)
+# The Beatles rule: rejections signalled per account and per client IP an hour; more get 429.
+BIRTHDAY_REJECTION_LIMIT = env.int("BIRTHDAY_REJECTION_LIMIT", default=30)
 
 # Alerts (the `alerts` app): who sends, how, and how much. See README "Alerts".
 ALERTS_FROM_EMAIL = env.str("ALERTS_FROM_EMAIL", default="birthday_form@acme.not")

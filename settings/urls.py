@@ -1,10 +1,12 @@
-"""The site's URL map: the birthday pages at the root, accounts under /auth/, the admin, and
-the email providers' webhooks under /anymail/ when ANYMAIL_WEBHOOK_SECRET is set."""
+"""The site's URL map: the birthday pages at the root, accounts under /auth/, the admin, the
+configured email providers' tracking webhooks under /anymail/ when ANYMAIL_WEBHOOK_SECRET is set,
+and the photos under /media/."""
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from core.views import media
 
 urlpatterns = [
     path("", include("birthday.urls")),
@@ -13,11 +15,18 @@ urlpatterns = [
     # The alerts app's admin pages that are not a model's (dashboard, previews), before the admin.
     path("admin/alerts/", include("alerts.admin_urls")),
     path("admin/", admin.site.urls),
+    # What the file email backend wrote, decoded (answers 404 unless DEBUG).
+    path("dev/inbox/", include("core.inbox_urls")),
 ]
-# Providers' tracking webhooks (Anymail), only behind the basic-auth secret they must present.
+# Providers' tracking webhooks (Anymail), only behind the basic-auth secret they must present,
+# only the configured providers', and none that can answer 500 (core.webhooks).
 if settings.ANYMAIL.get("WEBHOOK_SECRET"):
-    urlpatterns.append(path("anymail/", include("anymail.urls")))
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    from core import webhooks  # Anymail's webhook views: a second to import, so only then
+
+    urlpatterns.append(path("anymail/", include((webhooks.urlpatterns(), "anymail"))))
+# Photos, as images only (core.views.media); in production the proxy serves MEDIA_ROOT the same
+# way in front of this (README "Deploying").
+urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media))
 
 handler403 = "core.views.permission_denied"
 handler404 = "core.views.page_not_found"

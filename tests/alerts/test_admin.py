@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -150,3 +152,14 @@ def test_retry_now_leaves_sent_deliveries_alone(admin_client, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         run_action(admin_client, "delivery", "retry_now", alert.deliveries.all())
     assert mail.outbox == []
+
+
+def test_an_alerts_title_is_in_the_sites_time_zone_like_its_page(admin_client):
+    moment = dt.datetime(2026, 3, 1, 12, 0, 5, tzinfo=dt.UTC)  # 15:00:05 in Moscow
+    alert = record("beatles_name_rejected", {"first_name": "Ринго"}, now=moment)
+
+    page = admin_client.get(reverse("admin:alerts_alert_change", args=[alert.pk]))
+
+    content = page.content.decode()
+    assert "Отклонено имя битла · 2026-03-01 15:00:05" in content  # breadcrumb and title
+    assert "12:00:05" not in content

@@ -147,6 +147,7 @@ def test_an_event_user_recipient_follows_the_users_address_and_activity(user_not
     record_event(user_note.name, {"user_id": user.pk, "note": "first"})
     run_send(None)
 
+    AlertRecipient.objects.filter(user=user).deactivate("The address bounced.")
     user.email = "new@example.com"
     user.save()
     record_event(user_note.name, {"user_id": user.pk, "note": "second"})
@@ -154,11 +155,13 @@ def test_an_event_user_recipient_follows_the_users_address_and_activity(user_not
 
     assert [m.to for m in mail.outbox] == [["old@example.com"], ["new@example.com"]]
     assert AlertRecipient.objects.filter(user=user).count() == 1
+    assert AlertRecipient.objects.get(user=user).is_active  # a new address starts afresh
 
     user.is_active = False
     user.save()
     record_event(user_note.name, {"user_id": user.pk, "note": "third"})
     record_event(user_note.name, {"user_id": None, "note": "nobody"})
+    record_event(user_note.name, {"user_id": "1; DROP TABLE", "note": "garbage"})
     run_send(None)
     assert len(mail.outbox) == 2
     assert not Alert.objects.filter(fanned_out_at__isnull=True).exists()
@@ -172,3 +175,32 @@ def test_an_alert_of_a_kind_no_longer_registered_does_not_block_the_outbox(parce
 
     assert [m.subject for m in mail.outbox] == ["Parcel RU-1 arrived"]
     assert not Alert.objects.filter(fanned_out_at__isnull=True).exists()
+
+
+def test_only_kinds_for_subscribers_can_be_subscribed_to_in_the_admin(
+    admin_client, parcel, user_note
+):
+    page = admin_client.get(reverse("admin:alerts_alertrecipient_add")).content.decode()
+    assert "Parcel arrived" in page
+    assert "Note for a user" not in page
+
+
+def test_a_test_alert_of_a_users_kind_goes_to_a_selected_users_row_only(
+    admin_client, user_note, no_default_recipient, django_capture_on_commit_callbacks
+):
+    user = UserFactory(email="ann@example.com")
+    record_event(user_note.name, {"user_id": user.pk, "note": "real"})
+    run_send(None)
+    users_row = AlertRecipient.objects.get(user=user)
+    admins_row = AlertRecipientFactory(email="ops@acme.not", kinds=[])
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:alerts_alertrecipient_changelist"),
+            {"action": "send_test_alert", "_selected_action": [users_row.pk, admins_row.pk]},
+        )
+
+    [message] = mail.outbox
+    assert message.to == ["ann@example.com"]
+    assert message.body.strip() == "Note: sample"

@@ -31,9 +31,9 @@ def reload_urls() -> None:
 
 @pytest.fixture
 def webhooks(settings):
-    """ANYMAIL_WEBHOOK_SECRET is set, so /anymail/ is mounted."""
+    """ANYMAIL_WEBHOOK_SECRET is set and Postmark configured, so its webhook is mounted."""
     original = settings.ANYMAIL
-    settings.ANYMAIL = {**original, "WEBHOOK_SECRET": SECRET}
+    settings.ANYMAIL = {**original, "WEBHOOK_SECRET": SECRET, "POSTMARK_SERVER_TOKEN": "token"}
     reload_urls()
     yield
     settings.ANYMAIL = original
@@ -233,6 +233,7 @@ MAILGUN_SIGNING_KEY = "key-mailgun-webhook-signing-0123456789"
 @pytest.fixture
 def mailgun(settings, webhooks):
     settings.ANYMAIL = {**settings.ANYMAIL, "MAILGUN_WEBHOOK_SIGNING_KEY": MAILGUN_SIGNING_KEY}
+    reload_urls()  # Mailgun's webhook is mounted once its signing key is set
 
 
 def mailgun_failure(delivery: Delivery, severity: str, signing_key: str = MAILGUN_SIGNING_KEY):

@@ -1,13 +1,11 @@
 """Workers: concurrent ones never send a delivery twice; a dead one's batch is recovered."""
 
 import datetime as dt
-import threading
 from collections import Counter
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -20,6 +18,7 @@ from alerts.tasks import run_send, run_sweep
 from tests.factories import AlertRecipientFactory
 from tests.support.moments import WINDOW_START
 from tests.support.pipeline import record
+from tests.support.threads import side_by_side
 
 BEATLES = kinds.BEATLES_NAME_REJECTED.name
 Status = Delivery.Status
@@ -38,31 +37,6 @@ def queue_only(settings, dummy_tasks) -> None:
     """Recording queues nothing that runs; many small claims so that the workers interleave."""
     settings.ALERTS_THROTTLE = 0
     settings.ALERTS_BATCH_SIZE = 3
-
-
-def side_by_side(work, count: int = 2) -> None:
-    """Run `work` in `count` threads released together, as separate processes would run it.
-
-    Each thread has its own database connection; an error in any of them fails the test.
-    """
-    start = threading.Barrier(count)
-    errors = []
-
-    def thread_body():
-        try:
-            start.wait()
-            work()
-        except Exception as error:  # surfaced below: a worker must not crash
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=thread_body) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
 
 
 def two_workers_send(ids: list[int]) -> None:
@@ -221,3 +195,14 @@ def test_two_workers_fan_out_each_alert_once(queue_only):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_fan_out_each_alert_once_on_postgresql(queue_only, postgres_only):
     two_workers_fan_out_the_same_outbox()
+
+
+@pytest.mark.django_db
+def test_an_alert_whose_send_pass_was_never_queued_is_sent_by_the_sweep():
+    """The web process died between the commit and the enqueue: the outbox still has the alert."""
+    alert = record_event(BEATLES, {"first_name": "Ринго"})  # its on-commit pass never runs
+
+    assert run_sweep() == 1
+
+    assert [m.to for m in mail.outbox] == [["admin@acme.not"]]
+    assert alert.deliveries.get().status == Status.SENT

@@ -6,28 +6,17 @@ from django.utils import timezone
 
 from birthday.dates import years_before
 from birthday.forms import BirthdayForm
+from birthday.models import Birthday
+from birthday.rejections import Submission
 from birthday.signals import beatles_name_rejected
 from tests.factories import BirthdayFactory, TagFactory
 from tests.support.texts import BEATLES_ERROR
 
 
-@pytest.fixture
-def signals():
-    """Every beatles_name_rejected sent while the test runs, as the kwargs it carried."""
-    received = []
-
-    def receiver(sender, **kwargs):
-        received.append({"sender": sender, **kwargs})
-
-    beatles_name_rejected.connect(receiver, dispatch_uid="test-recorder")
-    yield received
-    beatles_name_rejected.disconnect(dispatch_uid="test-recorder")
-
-
 def form(user=None, **data):
     return BirthdayForm(
         data={"first_name": "Иван", "last_name": "Петров", "birthday": "1990-05-17", **data},
-        user=user,
+        submission=Submission(user=user),
     )
 
 
@@ -38,7 +27,7 @@ def test_beatles_name_is_rejected_with_the_tutorial_message(signals, user):
     assert f.non_field_errors() == [BEATLES_ERROR]
     assert signals == [
         {
-            "sender": BirthdayForm,
+            "sender": Birthday,
             "signal": beatles_name_rejected,
             "first_name": "Ринго",
             "last_name": "Старр",

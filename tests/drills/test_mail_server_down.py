@@ -36,6 +36,7 @@ def test_mail_server_down_then_back(
 ):
     use_smtp_mailer(settings, "alerts", smtp_server)
     settings.ALERTS_THROTTLE = 0
+    settings.BIRTHDAY_REJECTION_LIMIT = 100  # one user refused 100 times: all recorded
     smtp_server.stop()
     clock = timezone.now()
 

@@ -85,6 +85,17 @@ def make_user(live_site: LiveSite):
 
 
 @pytest.fixture(scope="package")
+def admin_login(live_site: LiveSite) -> tuple[str, str]:
+    """A superuser in the server's database (once for all journeys); its login and password."""
+    live_site.shell(
+        "from django.contrib.auth import get_user_model; "
+        "get_user_model().objects.create_superuser("
+        f"'e2e-admin', 'e2e-admin@example.com', {PASSWORD!r})"
+    )
+    return "e2e-admin", PASSWORD
+
+
+@pytest.fixture(scope="package")
 def ada_birthday(live_site: LiveSite) -> int:
     """Ada Lovelace's birthday with a tag, added by a user no test signs in as; returns its pk."""
     return int(

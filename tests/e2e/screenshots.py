@@ -12,11 +12,12 @@ from tests.support.processes import PROJECT_DIR
 
 from .browser import launch_chromium
 from .server import LiveSite
-from .steps import fill_birthday_form, log_in
+from .steps import admin_log_in, fill_birthday_form, log_in
 
 OUTPUT_DIR = PROJECT_DIR / "docs" / "screenshots"
 DEMO_LOGIN = ("demo", "demo-birthday-2026")
 DEMO_EMAIL = "demo@acme.not"
+DEMO_ADMIN = ("admin", "admin-birthday-2026")
 
 
 def shoot(page: Page, name: str) -> Path:
@@ -43,6 +44,7 @@ def take_screenshots(site: LiveSite, page: Page) -> list[Path]:
     page.get_by_role("button", name="Сохранить").click()
     page.get_by_role("alert").first.wait_for()
     shots.append(shoot(page, "beatles-error"))
+    shots.extend(alert_tools_shots(site, page))
     page.set_viewport_size({"width": 375, "height": 740})
     page.goto("/birthday/")
     shots.append(shoot(page, "list-phone"))
@@ -60,6 +62,24 @@ def password_reset_shots(site: LiveSite, page: Page) -> list[Path]:
     page.goto(link_in(wait_for_file(site.mail_dir), site.url))
     page.get_by_role("heading", name="Новый пароль").wait_for()
     shots.append(shoot(page, "password-reset-confirm"))
+    return shots
+
+
+def alert_tools_shots(site: LiveSite, page: Page) -> list[Path]:
+    """The delivery dashboard over a week of sample deliveries, and an email's preview."""
+    site.shell("from bench.dashboard import seed; seed('3000')")
+    context = page.context.browser.new_context(
+        base_url=site.url, locale="ru-RU", viewport={"width": 1280, "height": 800}
+    )
+    admin = context.new_page()
+    admin_log_in(admin, *DEMO_ADMIN)
+    admin.goto("/admin/alerts/dashboard/")
+    shots = [OUTPUT_DIR / "dashboard.png"]
+    admin.screenshot(path=shots[0], full_page=True)
+    admin.goto("/admin/alerts/previews/alerts.beatles_name_rejected/")
+    admin.frame_locator("section[lang='ru'] iframe").locator("body").wait_for()
+    shots.append(shoot(admin, "preview"))
+    context.close()
     return shots
 
 

@@ -28,3 +28,11 @@ def fill_birthday_form(page: Page, first_name: str, last_name: str, born: str) -
     page.get_by_label("Имя").fill(first_name)
     page.get_by_label("Фамилия").fill(last_name)
     page.get_by_label("Дата рождения").fill(born)
+
+
+def admin_log_in(page: Page, username: str, password: str) -> None:
+    page.goto("/admin/")
+    page.get_by_label("Имя пользователя").fill(username)
+    page.get_by_label("Пароль").fill(password)
+    page.get_by_role("button", name="Войти").click()
+    expect(page.get_by_role("link", name="Получатели оповещений")).to_be_visible()

@@ -13,6 +13,8 @@ ANONYMOUS_PAGES = [
     "/birthday/",
     "/auth/login/",
     "/auth/registration/",
+    "/auth/registration/done/",
+    "/auth/confirm/resend/",  # the confirmation page itself: tests/e2e/test_sign_up.py
     "/auth/password_reset/",
     "/auth/password_reset/done/",
     "/auth/reset/done/",  # the new-password and invalid-link pages: journey 4

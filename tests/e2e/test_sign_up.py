@@ -12,7 +12,7 @@ from .a11y import assert_accessible
 from .server import LiveSite
 from .steps import PASSWORD
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def sign_up(page: Page, username: str, address: str) -> None:

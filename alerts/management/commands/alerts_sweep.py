@@ -1,4 +1,4 @@
-"""Operators' recovery: release expired claims and send every due delivery now."""
+"""Operators' recovery: release expired claims, fan out the outbox and send every due delivery."""
 
 from django.core.management.base import BaseCommand
 
@@ -6,7 +6,10 @@ from alerts.tasks import run_sweep
 
 
 class Command(BaseCommand):
-    help = "Release deliveries claimed by a dead worker and send every due delivery."
+    help = (
+        "Release deliveries claimed by a dead worker, fan out alerts still in the outbox and "
+        "send every due delivery."
+    )
 
     def handle(self, *args, **options) -> None:
         sent = run_sweep()

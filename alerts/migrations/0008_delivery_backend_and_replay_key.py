@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('alerts', '0006_dashboard_indexes'),
+        ('alerts', '0007_subscriptions_to_subscriber_kinds'),
     ]
 
     operations = [
