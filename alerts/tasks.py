@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.tasks import task
+from django_periodic_tasks import scheduled_task
 
 from core.retry import defer
 
@@ -19,6 +20,9 @@ def send_deliveries(ids: list[int] | None = None) -> int:
     return run_send(ids)
 
 
+# Also every minute from the scheduler: work a failed pass left due (the database refused the
+# claim, the queue refused the on-commit task) goes out without waiting for the next event.
+@scheduled_task(cron="* * * * *", name="alerts.sweep")
 @task
 def sweep(token: str = "") -> int:
     """Recover deliveries whose worker died mid-batch, then a full send pass; with the token of
