@@ -15,6 +15,7 @@ class AlertsConfig(AppConfig):
         checks.register(alert_checks.check_delivery_setting, "alerts")
         checks.register(alert_checks.check_throttle_window, "alerts")
         checks.register(alert_checks.check_claim_timeout, "alerts")
+        checks.register(alert_checks.check_send_concurrency, "alerts")
         checks.register(alert_checks.check_recipients, checks.Tags.database)
         health.register()
         metrics.register()

@@ -1,5 +1,5 @@
-"""System checks: a valid delivery mode and throttle window, and a recipient for each kind that
-goes to subscribers (a kind for the user an event names needs none)."""
+"""System checks: a valid delivery mode, throttle window and send concurrency, and a recipient
+for each kind that goes to subscribers (a kind for the user an event names needs none)."""
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
@@ -33,6 +33,18 @@ def check_throttle_window(app_configs=None, **kwargs) -> list[CheckMessage]:
             f"ALERTS_THROTTLE_WINDOW is {settings.ALERTS_THROTTLE_WINDOW}.",
             hint="A window of seconds (default 600); ALERTS_THROTTLE=0 turns throttling off.",
             id="alerts.E002",
+        )
+    ]
+
+
+def check_send_concurrency(app_configs=None, **kwargs) -> list[CheckMessage]:
+    if settings.ALERTS_SEND_CONCURRENCY >= 1:
+        return []
+    return [
+        Error(
+            f"ALERTS_SEND_CONCURRENCY is {settings.ALERTS_SEND_CONCURRENCY}.",
+            hint="Connections a worker sends over at once: 1 or more (default 8).",
+            id="alerts.E004",
         )
     ]
 

@@ -18,20 +18,21 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import structlog
 from django.conf import settings
-from django.core.mail import EmailMessage, mailers
+from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Min, QuerySet
+from django.db.models import Case, CharField, F, Min, QuerySet, Value, When
 from django.utils import timezone
 
-from core import retry
+from core import retry, task_logs
 from core.failover import sent_by
 
+from . import sending
 from .models import Delivery
 from .rendering import build_message
 
@@ -107,37 +108,48 @@ class Lease:
 
 
 def send_claimed(token: str, deliveries: list[Delivery], *, now: dt.datetime) -> BatchResult:
-    """Send claimed deliveries over ONE connection of the `alerts` mailer; record each outcome.
+    """Send claimed deliveries over ALERTS_SEND_CONCURRENCY connections; record each outcome.
 
-    A database error is not a delivery's failure: it ends the batch, whose claims expire and are
-    sent again by the sweep (nothing is recorded that could not be written anyway).
+    Messages are rendered here while the lanes already send the first ones (alerts.sending);
+    each lane asks the lease before each message (renewing it when due). The sent deliveries
+    are recorded in one UPDATE for the batch, each failure on its own. A database error is not a
+    delivery's failure: it ends the batch, whose claims expire and are sent again by the sweep
+    (nothing is recorded that could not be written anyway).
     """
     result = BatchResult()
     lease = Lease(token, now)
     # One backoff per attempt count in a batch: its failures come back together, in one task.
     retry_at: dict[int, dt.datetime] = {}
-    done = 0
-    try:
-        with mailers["alerts"] as mail_connection:
-            for delivery in deliveries:
-                if not lease.holds(delivery.pk):
-                    logger.warning("delivery_claim_lost", delivery_id=delivery.pk)
-                    done += 1
-                    continue
-                try:
-                    message = build_message(delivery)
-                    mail_connection.send_messages([message])
-                except Exception as error:
-                    _record_failure(token, delivery, error, now, result, retry_at)
-                else:
-                    _record_success(token, delivery, message, mail_connection, result)
-                done += 1
-    except DatabaseError:
-        raise
-    except Exception as error:
-        # The connection could not be opened (or broke on closing): nothing left went out.
-        for delivery in deliveries[done:]:
-            _record_failure(token, delivery, error, now, result, retry_at)
+    built: list[tuple[Delivery, EmailMessage]] = []
+
+    def messages() -> Iterator[EmailMessage]:
+        for delivery in deliveries:
+            try:
+                message = build_message(delivery)
+            except DatabaseError:
+                raise
+            except Exception as error:
+                _record_failure(token, delivery, error, now, result, retry_at)
+            else:
+                built.append((delivery, message))
+                yield message
+
+    def still_ours(index: int) -> bool:
+        return lease.holds(built[index][0].pk)
+
+    lanes = min(settings.ALERTS_SEND_CONCURRENCY, len(deliveries))
+    outcomes = sending.send_all(messages(), lanes=lanes, before_send=still_ours)
+    sent = []
+    for (delivery, message), outcome in zip(built, outcomes, strict=True):
+        if isinstance(outcome.error, DatabaseError):
+            raise outcome.error
+        if outcome.lost:
+            logger.warning("delivery_claim_lost", delivery_id=delivery.pk)
+        elif outcome.error is None:
+            sent.append((delivery, message, outcome.connection))
+        else:
+            _record_failure(token, delivery, outcome.error, now, result, retry_at)
+    _record_sent(token, sent, result)
     return result
 
 
@@ -146,9 +158,11 @@ def send_due(
     *,
     now: dt.datetime | None = None,
     on_claim: Callable[[dt.datetime, str], None] | None = None,
+    on_full_batch: Callable[[], None] | None = None,
 ) -> BatchResult:
     """Claim and send batches until nothing due is left. `on_claim` gets each lease's expiry
-    and token.
+    and token; `on_full_batch` is called when a batch is full (more is probably waiting: other
+    workers may help).
 
     Each batch is claimed at the time of its claim (unless `now` is given): a long run must not
     stamp its late claims with its start, or a sweep would take live claims for a dead worker's.
@@ -164,6 +178,8 @@ def send_due(
             return total
         if on_claim is not None:
             on_claim(moment + dt.timedelta(seconds=settings.ALERTS_CLAIM_TIMEOUT), token)
+        if on_full_batch is not None and len(deliveries) == settings.ALERTS_BATCH_SIZE:
+            on_full_batch()
         total.merge(send_claimed(token, deliveries, now=moment))
 
 
@@ -214,27 +230,41 @@ def provider_message_id(message: EmailMessage) -> str:
     return message_id if isinstance(message_id, str) else ""
 
 
-def _record_success(
+def _record_sent(
     token: str,
-    delivery: Delivery,
-    message: EmailMessage,
-    mail_connection: BaseEmailBackend,
+    sent: list[tuple[Delivery, EmailMessage, BaseEmailBackend]],
     result: BatchResult,
 ) -> None:
-    Delivery.objects.filter(pk=delivery.pk, claimed_by=token).update(
+    """The batch's sent deliveries in ONE UPDATE, each with its provider's message id and the
+    backend that took it."""
+    if not sent:
+        return
+    provider_ids = {d.pk: provider_message_id(message)[:255] for d, message, _ in sent}
+    backends = {d.pk: sent_by(message, backend)[:64] for d, message, backend in sent}
+    Delivery.objects.filter(pk__in=provider_ids, claimed_by=token).update(
         status=Status.SENT,
         sent_at=timezone.now(),
         claimed_by="",
         claimed_at=None,
         last_error="",
-        provider_message_id=provider_message_id(message)[:255],
-        backend=sent_by(message, mail_connection)[:64],
+        provider_message_id=_per_row(provider_ids),
+        backend=_per_row(backends),
     )
-    result.sent.append(delivery.pk)
-    if delivery.is_digest:
-        logger.info("digest_sent", delivery_id=delivery.pk, alerts=delivery.folded_count)
-    else:
-        logger.info("delivery_sent", alert_id=delivery.alert_id, delivery_id=delivery.pk)
+    for delivery, _, _ in sent:
+        result.sent.append(delivery.pk)
+        if delivery.is_digest:
+            logger.info("digest_sent", delivery_id=delivery.pk, alerts=delivery.folded_count)
+        else:
+            with task_logs.for_request(delivery.alert.request_id):
+                logger.info("delivery_sent", alert_id=delivery.alert_id, delivery_id=delivery.pk)
+
+
+def _per_row(values: dict[int, str]) -> Value | Case:
+    """One value for every row when they agree (SMTP has no provider id), else one per pk."""
+    if len(distinct := set(values.values())) == 1:
+        return Value(distinct.pop())
+    whens = [When(pk=pk, then=Value(value)) for pk, value in values.items()]
+    return Case(*whens, default=Value(""), output_field=CharField())
 
 
 def _record_failure(
@@ -259,12 +289,13 @@ def _record_failure(
         mine.update(status=Status.PENDING, next_attempt_at=retry_at, **reset)
         result.retry[retry_at].append(delivery.pk)
     # The error's class only: SMTP errors may quote the address; the admin shows the full text.
-    (logger.error if final else logger.warning)(
-        "delivery_failed",
-        alert_id=delivery.alert_id,
-        delivery_id=delivery.pk,
-        attempt=delivery.attempts,
-        next_try=None if retry_at is None else retry_at.isoformat(),
-        error=type(error).__name__,
-        permanent=not transient,
-    )
+    with task_logs.for_request("" if delivery.is_digest else delivery.alert.request_id):
+        (logger.error if final else logger.warning)(
+            "delivery_failed",
+            alert_id=delivery.alert_id,
+            delivery_id=delivery.pk,
+            attempt=delivery.attempts,
+            next_try=None if retry_at is None else retry_at.isoformat(),
+            error=type(error).__name__,
+            permanent=not transient,
+        )

@@ -23,6 +23,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
+from core import task_logs
+
 from . import kinds, silences
 from .models import Alert, AlertRecipient, Delivery, new_message_id
 from .windows import window_bounds
@@ -84,13 +86,15 @@ def fan_out_batch(*, now: dt.datetime | None = None, up_to: int | None = None) -
         locked = AlertRecipient.objects.filter(pk__in=everyone).select_for_update().order_by("pk")
         recipients = {recipient.pk: recipient for recipient in locked}
         for alert in alerts:
-            for recipient in filter(None, map(recipients.get, audiences[alert.pk])):
-                delivery, digest = _deliver_or_fold(alert, recipient)
-                if delivery.status == Status.PENDING:
-                    result.due.append(delivery.pk)
-                if digest is not None:
-                    result.digests.append(digest)
-            logger.info("alert_fanned_out", alert_id=alert.pk, deliveries=len(audiences[alert.pk]))
+            with task_logs.for_request(alert.request_id):
+                for recipient in filter(None, map(recipients.get, audiences[alert.pk])):
+                    delivery, digest = _deliver_or_fold(alert, recipient)
+                    if delivery.status == Status.PENDING:
+                        result.due.append(delivery.pk)
+                    if digest is not None:
+                        result.digests.append(digest)
+                deliveries = len(audiences[alert.pk])
+                logger.info("alert_fanned_out", alert_id=alert.pk, deliveries=deliveries)
         Alert.objects.filter(pk__in=[alert.pk for alert in alerts]).update(
             fanned_out_at=now or timezone.now()
         )

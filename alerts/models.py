@@ -103,6 +103,8 @@ class Alert(models.Model):
     payload = models.JSONField(_("payload"), default=dict)
     is_test = models.BooleanField(_("test"), default=False)
     fanned_out_at = models.DateTimeField(_("fanned out at"), null=True, blank=True)
+    # The request that raised it (its X-Request-ID): the worker's lines about it carry this id.
+    request_id = models.CharField(_("request id"), max_length=64, blank=True, editable=False)
     # Only these recipients instead of the kind's audience (the admin's test alert).
     addressed_to = models.ManyToManyField(
         AlertRecipient, blank=True, related_name="+", verbose_name=_("addressed to")

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core import task_logs
+
 from . import kinds, tasks
 from .models import Alert, AlertRecipient
 
@@ -46,7 +48,7 @@ def record_event(
     is_test: bool = False,
     dispatch: bool = True,
 ) -> Alert:
-    """Record one event of a registered kind; a send pass is queued when the transaction commits.
+    """Record one event of a registered kind, with a send pass that will see it (tasks).
 
     `recipients` (the admin's test alert) addresses it to those instead of the kind's audience.
     `dispatch=False`: the caller queues the send pass (one for a batch of reminders).
@@ -54,11 +56,15 @@ def record_event(
     kinds.get(kind)  # an unknown kind fails here, not in every later pass
     with transaction.atomic():
         alert = Alert.objects.create(
-            kind=kind, occurred_at=now or timezone.now(), payload=payload, is_test=is_test
+            kind=kind,
+            occurred_at=now or timezone.now(),
+            payload=payload,
+            is_test=is_test,
+            request_id=task_logs.request_id()[:64],
         )
         if recipients is not None:
             alert.addressed_to.set(recipients)
         if dispatch:
-            transaction.on_commit(tasks.dispatch, robust=True)
+            tasks.dispatch_recorded()
     logger.info("alert_recorded", alert_id=alert.pk, kind=kind)
     return alert

@@ -1,24 +1,36 @@
 """Thin task wrappers around `fanout` and `delivery`, and how work is handed to them.
 
-Every send pass first fans out the alerts waiting in the outbox, then sends what is due.
+Every send pass first fans out the alerts waiting in the outbox, then sends what is due. A pass
+serves many requests at once, so it takes no request's log context: each Alert row carries the
+id of the request that raised it (core.task_logs), and no cache write hands it over.
 """
 
 import datetime as dt
 
 from django.conf import settings
-from django.tasks import task
+from django.db import transaction
+from django.tasks import TaskResultStatus, task
+from django_periodic_tasks import scheduled_task
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from core.retry import defer
+from core.task_logs import carries_own_context
 
 from . import delivery, fanout, silences
 
 
+@carries_own_context
 @task
 def send_deliveries(ids: list[int] | None = None) -> int:
     """A send pass: fan out, then send the given deliveries (or every due one); how many went."""
     return run_send(ids)
 
 
+# Also every minute from the scheduler: work a failed pass left due (the database refused the
+# claim, the queue refused the on-commit task) goes out without waiting for the next event.
+@scheduled_task(cron="* * * * *", name="alerts.sweep")
+@carries_own_context
 @task
 def sweep(token: str = "") -> int:
     """Recover deliveries whose worker died mid-batch, then a full send pass; with the token of
@@ -47,7 +59,9 @@ def run_send(ids: list[int] | None, *, now: dt.datetime | None = None) -> int:
         dispatch_at([digest.pk], digest.next_attempt_at)
     if ids is not None:
         ids = [*ids, *fanned.due]
-    result = delivery.send_due(ids, now=now, on_claim=schedule_sweep)
+    # A full pass that finds a full batch invites another worker (if tasks run elsewhere).
+    helpers = queue_pass if ids is None and _database_backend() else None
+    result = delivery.send_due(ids, now=now, on_claim=schedule_sweep, on_full_batch=helpers)
     for retry_at, retry_ids in result.retry.items():
         dispatch_at(retry_ids, retry_at)
     return len(result.sent)
@@ -67,12 +81,60 @@ def dispatch(ids: list[int] | None = None) -> None:
 
     Inline, the pass sends `ids` and what it fans out (the alert just recorded), nothing else.
     A queued pass sends every due delivery, not only these: in a storm the first task drains the
-    backlog in batches over one connection each, and the tasks after it find nothing left.
+    backlog in batches, and events recorded while it waits to start queue nothing more.
     """
     if settings.ALERTS_DELIVERY == "inline":
         run_send(ids or [])
     else:
+        queue_pass()
+
+
+def dispatch_recorded() -> None:
+    """Inside the transaction that records an alert: make sure a send pass will see it.
+
+    With the database backend the pass is queued in that same transaction (one commit on the
+    request path: the task row appears with the alert, never before it), unless one is already
+    waiting to start; since that one could start before our commit and miss the alert, we look
+    again once committed. Other backends (inline delivery, the tests' immediate one) get the
+    pass after the commit.
+    """
+    if settings.ALERTS_DELIVERY != "inline" and _database_backend() is not None:
+        if _pass_waiting():
+            transaction.on_commit(queue_pass, robust=True)
+        else:
+            send_deliveries.enqueue()
+    else:
+        transaction.on_commit(dispatch, robust=True)
+
+
+def queue_pass() -> None:
+    """Queue a full send pass, unless one is already waiting to start.
+
+    The waiting one is safe to rely on: this runs after our commit, and a pass that has not
+    started yet will fan out and send what we committed. (One that is running may be past its
+    fan-out, so it does not count.) Only the database backend can tell; with another backend
+    every call queues a pass.
+    """
+    if not _pass_waiting():
         send_deliveries.enqueue()
+
+
+def _pass_waiting() -> bool:
+    backend = _database_backend()
+    return backend is not None and (
+        DBTaskResult.objects.filter(
+            status=TaskResultStatus.READY,
+            task_path=send_deliveries.module_path,
+            queue_name=send_deliveries.queue_name,
+            backend_name=backend.alias,
+            run_after=get_date_max(),  # not deferred: a full pass (retries of ids are deferred)
+        ).exists()
+    )
+
+
+def _database_backend() -> DatabaseBackend | None:
+    backend = send_deliveries.get_backend()
+    return backend if isinstance(backend, DatabaseBackend) else None
 
 
 def dispatch_at(ids: list[int], run_after: dt.datetime) -> None:

@@ -37,8 +37,10 @@ def base_env(database_url: str, **extra: str) -> dict[str, str]:
 
 def manage(env: dict[str, str], *args: str) -> str:
     result = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
     )
+    if result.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
     return result.stdout
 
 
@@ -93,6 +95,11 @@ def start_worker(env: dict[str, str]) -> subprocess.Popen:
         ],
         env,
     )
+
+
+def start_scheduler(env: dict[str, str]) -> subprocess.Popen:
+    """The hourly scheduler (django-periodic-tasks), as the Procfile runs it."""
+    return start([PYTHON, "manage.py", "run_scheduler"], env)
 
 
 def stop(process: subprocess.Popen) -> None:

@@ -12,11 +12,17 @@ from .processes import ROOT
 
 @dataclass
 class Row:
+    number: str
     name: str
     measured: str
     result: str
     target: str
-    met: bool
+    met: bool | None  # None: not measured (what it needs has not landed, or no PostgreSQL)
+    bound: str = ""  # the physical or protocol limit the row is measured against
+
+
+def skipped(number: str, name: str, target: str, why: str) -> Row:
+    return Row(number, name, "—", why, target, None)
 
 
 def cpu_model() -> str:
@@ -37,11 +43,13 @@ def markdown(rows: list[Row], extras: list[str]) -> str:
         "| # | what | measured (side by side) | result | target | met |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
-    for number, row in enumerate(rows, 1):
-        met = "yes" if row.met else "**no**"
+    for row in rows:
+        met = {True: "yes", False: "**no**", None: "not run"}[row.met]
         lines.append(
-            f"| {number} | {row.name} | {row.measured} | {row.result} | {row.target} | {met} |"
+            f"| {row.number} | {row.name} | {row.measured} | {row.result} | {row.target} | {met} |"
         )
+    lines += ["", "What bounds each row:", ""]
+    lines += [f"- **{row.number}**: {row.bound}" for row in rows if row.bound]
     lines += ["", *extras, ""]
     return "\n".join(lines)
 
@@ -50,7 +58,7 @@ README_BLOCK = re.compile(r"(<!-- bench:start -->\n).*?(<!-- bench:end -->)", re
 
 
 def sync_readme(text: str) -> None:
-    """Put the run's table (from its header row on) between the README's bench markers."""
+    """Put the run's table and its notes (from the header row on) between the README's markers."""
     table = text[text.index("| # |") :].strip()
     readme = ROOT / "README.md"
     readme.write_text(README_BLOCK.sub(lambda m: f"{m[1]}{table}\n{m[2]}", readme.read_text()))

@@ -1,50 +1,59 @@
-"""A real SMTP server on loopback that can be told to answer slowly, and counts what it accepts."""
+"""A real SMTP server on loopback that can answer slowly, and counts what it accepts.
+
+Two kinds of slowness: `delay` before accepting each message (a slow server), and
+`command_delay` before every reply, the greeting included (a server across a continent: each
+command costs a round trip, so one connection per message pays for its handshake every time).
+"""
 
 import asyncio
-import threading
-import time
-from dataclasses import dataclass, field
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
+
+from .arrivals import Arrivals
 
 
-@dataclass
-class SlowSink:
+class SlowSink(Arrivals):
     """aiosmtpd handler: sleeps `delay` seconds before accepting each message."""
 
-    delay: float = 0.0
-    arrivals: list[float] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    def __init__(self, delay: float = 0.0) -> None:
+        super().__init__()
+        self.delay = delay
 
     async def handle_DATA(self, server, session, envelope):
         if self.delay:
             await asyncio.sleep(self.delay)
-        with self.lock:
-            self.arrivals.append(time.time())
+        self.record()
         return "250 OK"
 
-    def reset(self) -> None:
-        with self.lock:
-            self.arrivals.clear()
 
-    @property
-    def count(self) -> int:
-        with self.lock:
-            return len(self.arrivals)
+class DistantSMTP(SMTP):
+    """Waits `command_delay` before each reply (once, not per line of a multi-line reply)."""
 
-    def wait_for(self, count: int, timeout: float) -> float | None:
-        """Wall-clock time (comparable across processes) of the `count`-th message, or None."""
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            with self.lock:
-                if len(self.arrivals) >= count:
-                    return self.arrivals[count - 1]
-            time.sleep(0.02)
-        return None
+    command_delay = 0.0
+
+    async def push(self, status):
+        last_line = status[3:4] in (" ", b" ")
+        if self.command_delay and last_line:
+            await asyncio.sleep(self.command_delay)
+        await super().push(status)
 
 
-def start_sink(port: int, delay: float = 0.0) -> tuple[Controller, SlowSink]:
+class SinkController(Controller):
+    def __init__(self, handler: SlowSink, *, command_delay: float, **kwargs) -> None:
+        super().__init__(handler, **kwargs)
+        self.command_delay = command_delay
+
+    def factory(self) -> SMTP:
+        server = DistantSMTP(self.handler, **self.SMTP_kwargs)
+        server.command_delay = self.command_delay
+        return server
+
+
+def start_sink(
+    port: int, delay: float = 0.0, command_delay: float = 0.0
+) -> tuple[Controller, SlowSink]:
     sink = SlowSink(delay=delay)
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller = SinkController(sink, command_delay=command_delay, hostname="127.0.0.1", port=port)
     controller.start()
     return controller, sink

@@ -11,7 +11,11 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from .checks import check_mailers, check_webhook_secret, check_webhooks
+        from .task_logs import TaskLogContext
 
         checks.register(check_mailers, "mail")
         checks.register(check_webhook_secret, "mail")
         checks.register(check_webhooks, "mail")
+        # Kept on the config: signals hold their receivers weakly.
+        self.task_log_context = TaskLogContext()
+        self.task_log_context.connect_signals()

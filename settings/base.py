@@ -186,7 +186,9 @@ LOGGING = build_logging(
 DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env.bool("TRUST_REQUEST_ID_HEADER", default=False)
 # A task's log lines carry the request id of the request that enqueued it. The context travels
 # through a cache every web and worker process shares: the database (`migrate` makes its table).
-DJANGO_STRUCTLOG_DJANGO_TASKS_ENABLED = True
+# core.task_logs connects django-structlog's task receiver itself (so it stays off here), minus
+# the cache for tasks whose rows carry their request ids (the alerts' send pass).
+DJANGO_STRUCTLOG_DJANGO_TASKS_ENABLED = False
 # `default` holds nothing that must last. `limits` counts the abuse limits: shared by every web
 # process, never culled by a flood (MAX_ENTRIES), and each count kept at least as long as the
 # longest window (Django's generic incr() re-sets a key with the cache's TIMEOUT, while
@@ -242,6 +244,9 @@ ALERTS_MAX_ATTEMPTS = env.int("ALERTS_MAX_ATTEMPTS", default=8)
 # A worker's claim on a batch expires after this many seconds (a killed worker's batch is resent).
 ALERTS_CLAIM_TIMEOUT = env.int("ALERTS_CLAIM_TIMEOUT", default=300)
 ALERTS_BATCH_SIZE = env.int("ALERTS_BATCH_SIZE", default=50)
+# Connections one worker sends a batch over at once (threads): the mail server's or provider's
+# round trips overlap. 1 sends one message at a time over one connection.
+ALERTS_SEND_CONCURRENCY = env.int("ALERTS_SEND_CONCURRENCY", default=8)
 # The longest silence an admin may set, in days from now (README "Silences").
 ALERTS_SILENCE_MAX_DAYS = env.int("ALERTS_SILENCE_MAX_DAYS", default=30)
 

@@ -47,3 +47,10 @@ def test_check_rejects_a_throttle_window_that_is_not_positive(settings):
     [error] = alert_checks()
     assert error.id == "alerts.E002"
     assert "ALERTS_THROTTLE=0" in error.hint
+
+
+def test_check_rejects_a_send_concurrency_below_one(settings):
+    settings.ALERTS_SEND_CONCURRENCY = 0
+    [error] = alert_checks()
+    assert error.id == "alerts.E004"
+    assert "ALERTS_SEND_CONCURRENCY is 0" in error.msg

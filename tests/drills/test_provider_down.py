@@ -3,7 +3,9 @@
 A real worker sends through Anymail's Postmark backend, aimed at an HTTP stand-in on loopback,
 with the SMTP server on loopback second. Every alert arrives through SMTP within seconds, the
 breaker stops calling Postmark after EMAIL_FAILOVER_THRESHOLD failures, no Message-ID arrives
-twice, and once the cool-down has passed Postmark takes the mail again. The web process's
+twice, and once the cool-down has passed Postmark takes the mail again. The worker sends over
+several connections at once, so a few messages already on their way when the breaker opens
+still try Postmark first. The web process's
 /metrics, reading the database, counts what the worker did.
 """
 
@@ -25,6 +27,7 @@ from tests.support.workers import WorkerPool, pending_deliveries, worker_env
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 THRESHOLD = 3
+LANES = 4  # the worker's ALERTS_SEND_CONCURRENCY
 COOLDOWN = 4
 FIRST, SECOND = 20, 5
 POSTMARK_OK = {"To": "x@acme.not", "MessageID": "pm", "ErrorCode": 0, "Message": "OK"}
@@ -103,6 +106,7 @@ def test_primary_down_every_alert_through_the_second_once(
                 ALERTS_ANYMAIL_REQUESTS_TIMEOUT="1",  # the claim (5 s) outlives two of 1 + 1 s
                 EMAIL_FAILOVER_THRESHOLD=str(THRESHOLD),
                 EMAIL_FAILOVER_COOLDOWN=str(COOLDOWN),
+                ALERTS_SEND_CONCURRENCY=str(LANES),
             ),
             tmp_path,
         ) as pool,
@@ -117,7 +121,8 @@ def test_primary_down_every_alert_through_the_second_once(
         wait_until(lambda: len(smtp_server.messages) == FIRST, 30, "every alert through SMTP")
         opened_by = time.monotonic()
         assert opened_by - started < 15
-        assert len(postmark.requests) == THRESHOLD  # then the breaker skips it
+        # Then the breaker skips it; lanes already sending when it opened each tried once.
+        assert THRESHOLD <= len(postmark.requests) <= THRESHOLD + LANES - 1
 
         figures = scrape(client)
         failovers = (("from_backend", "postmark"), ("mailer", "alerts"), ("to_backend", "smtp"))

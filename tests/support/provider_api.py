@@ -4,7 +4,7 @@ import email
 import email.policy
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -41,12 +41,16 @@ class RecordedRequest:
 
 @dataclass
 class ProviderAPI:
-    """A stand-in for a provider's HTTP API: records requests, answers with `reply`."""
+    """A stand-in for a provider's HTTP API: records requests, answers with `reply`.
+
+    `answer`, when set, decides each request's status and reply instead (one per recipient...).
+    """
 
     url: str
     requests: list[RecordedRequest] = field(default_factory=list)
     status: int = 200
     reply: Any = field(default_factory=dict)
+    answer: Callable[[RecordedRequest], tuple[int, Any]] | None = None
 
 
 @contextmanager
@@ -57,8 +61,10 @@ def serve_provider_api() -> Iterator[ProviderAPI]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            status, payload = api.status, json.dumps(api.reply).encode()
-            api.requests.append(RecordedRequest("POST", self.path, self.headers, body, status))
+            request = RecordedRequest("POST", self.path, self.headers, body)
+            api.requests.append(request)
+            status, reply = api.answer(request) if api.answer else (api.status, api.reply)
+            request.status, payload = status, json.dumps(reply).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))

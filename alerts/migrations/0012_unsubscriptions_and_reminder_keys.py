@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('alerts', '0010_silence_summaries'),
+        ('alerts', '0011_alert_request_id'),
         ('birthday', '0004_reminder_pass'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
