@@ -41,3 +41,18 @@ def test_the_demo_user_always_has_a_birthday_tomorrow(settings):
     tomorrow = [b for b in demo.birthdays.all() if days_until_birthday(b.birthday, today) == 1]
     assert len(tomorrow) == 1
     assert tomorrow[0].birthday < today - dt.timedelta(days=365)
+
+
+@pytest.mark.django_db
+def test_demo_accounts_log_in_and_raise_no_security_alert(
+    settings, client, django_capture_on_commit_callbacks
+):
+    """A new demo admin is no staff password change: the first `make run` mails no alert."""
+    from alerts.models import Alert
+
+    settings.DEBUG = True
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo_data")
+
+    assert not Alert.objects.filter(kind="security").exists()
+    assert client.login(username="admin", password="admin-birthday-2026")

@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -61,10 +62,9 @@ class Command(BaseCommand):
         )
 
     def _user(self, username: str, email: str, password: str, **flags: bool):
-        user, created = get_user_model().objects.get_or_create(
-            username=username, defaults={"email": email, **flags}
+        """Made with its password in one INSERT: a new account is no staff password change."""
+        user, _ = get_user_model().objects.get_or_create(
+            username=username,
+            defaults={"email": email, "password": make_password(password), **flags},
         )
-        if created:
-            user.set_password(password)
-            user.save(update_fields=["password"])
         return user
