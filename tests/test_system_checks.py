@@ -57,3 +57,14 @@ def test_every_environment_variable_is_in_a_readme_table():
     names = set(re.findall(r'\benv(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]+)"', source))
     assert len(names) > 20
     assert sorted(n for n in names if not re.search(rf"^\|[^\n]*`{n}`", README, re.M)) == []
+
+
+def test_failed_logins_counted_outside_the_database_are_a_warning(settings):
+    """django-axes' cache handler counts per process (or evictably): accounts.W002 says so."""
+    assert [m.id for m in checks.run_checks(tags=[checks.Tags.security])] == []
+    settings.AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+    found = [
+        m for m in checks.run_checks(tags=[checks.Tags.security]) if m.id.startswith("accounts.")
+    ]
+    assert [m.id for m in found] == ["accounts.W002"]
+    assert "accounts.lockout.LoginLimitHandler" in found[0].hint
