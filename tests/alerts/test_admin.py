@@ -163,3 +163,18 @@ def test_an_alerts_title_is_in_the_sites_time_zone_like_its_page(admin_client):
     content = page.content.decode()
     assert "Отклонено имя битла · 2026-03-01 15:00:05" in content  # breadcrumb and title
     assert "12:00:05" not in content
+
+
+def test_deliveries_show_and_filter_by_the_backend_that_sent_them(admin_client):
+    """A failover mailer records which backend sent each delivery: a column and a filter."""
+    first = record("beatles_name_rejected", {"first_name": "Ринго"}).deliveries.get()
+    second = record("beatles_name_rejected", {"first_name": "Пол"}).deliveries.get()
+    Delivery.objects.filter(pk=first.pk).update(status=Status.SENT, backend="postmark")
+    Delivery.objects.filter(pk=second.pk).update(status=Status.SENT, backend="smtp")
+
+    listing = admin_client.get(reverse("admin:alerts_delivery_changelist"), {"backend": "smtp"})
+
+    assert [d.pk for d in listing.context["cl"].result_list] == [second.pk]
+    content = listing.content.decode()
+    assert '<td class="field-backend">smtp</td>' in content
+    assert "?backend=postmark" in content

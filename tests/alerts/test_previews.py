@@ -1,5 +1,7 @@
 """Previews: every email in each language, sandboxed HTML, sent to oneself; an alert's own email."""
 
+from pathlib import Path
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -142,3 +144,21 @@ def test_the_page_around_the_iframe_keeps_the_site_policy(admin_client):
     assert "default-src 'self'" in policy  # frames from our own origin only
     assert "frame-ancestors 'none'" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_every_email_template_of_ours_has_a_preview():
+    """A new email (a kind, an account email) cannot ship without its preview: every folder
+    holding a subject.txt under <app>/templates/<app>/[email/] is registered by that name."""
+    root = Path(__file__).resolve().parents[2]
+    keys = {p.key for p in previews.all_previews()}
+    missing = []
+    for subject in root.glob("*/templates/*/**/subject.txt"):
+        app, name = subject.relative_to(root).parts[0], subject.parent.name
+        if name == "digest":
+            found = any(key.startswith(f"{app}.digest.") for key in keys)
+        else:
+            found = f"{app}.{name}" in keys
+        if not found:
+            missing.append(str(subject.parent.relative_to(root)))
+    assert len(keys) >= 8
+    assert missing == []

@@ -170,3 +170,31 @@ def test_a_later_start_is_kept_and_the_silence_is_scheduled(admin_client):
     assert held.is_active(now + dt.timedelta(hours=2, minutes=1))
     listing = admin_client.get(reverse("admin:alerts_silence_changelist") + "?state=scheduled")
     assert listing.context["cl"].result_count == 1
+
+
+def test_a_kinds_page_shows_the_silences_that_hold_it(admin_client):
+    """A kind's page is its preview: it lists that kind's active silences and links to add one."""
+    ringo = AlertRecipientFactory(email="ringo@acme.not")
+    silence(reason="kind-wide")
+    silence(kind="", recipient=ringo, reason="every kind for ringo")
+    silence(kind="security", reason="another kind")
+    silence(
+        starts_at=timezone.now() + dt.timedelta(hours=1),
+        ends_at=timezone.now() + dt.timedelta(hours=2),
+    )
+
+    page = admin_client.get(reverse("alerts_admin:preview", args=[f"alerts.{BEATLES}"]))
+    content = page.content.decode()
+
+    assert {s.reason for s in page.context["extra"]["silences"]} == {
+        "kind-wide",
+        "every kind for ringo",
+    }
+    assert content.count("Отклонено имя битла · все") == 1
+    assert content.count("все виды · ringo@acme.not") == 1
+    assert f"{ADD}?kind={BEATLES}" in content
+    security = admin_client.get(reverse("alerts_admin:preview", args=["alerts.security"]))
+    assert {s.reason for s in security.context["extra"]["silences"]} == {
+        "another kind",
+        "every kind for ringo",
+    }
