@@ -1,5 +1,7 @@
 """Previews: every email in each language, sandboxed HTML, sent to oneself; an alert's own email."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -142,3 +144,21 @@ def test_the_page_around_the_iframe_keeps_the_site_policy(admin_client):
     assert "default-src 'self'" in policy  # frames from our own origin only
     assert "frame-ancestors 'none'" in policy
     assert "unsafe-inline" not in policy
+
+
+@pytest.mark.parametrize(
+    ("url", "trail"),
+    [
+        (reverse("alerts_admin:dashboard"), "Home › Alerts › Delivery dashboard"),
+        (LIST, "Home › Alerts › Email previews"),
+        (
+            preview_url("accounts.password_changed"),
+            "Home › Alerts › Email previews › Password changed",
+        ),
+    ],
+)
+def test_the_alerts_admin_pages_lead_back_through_their_breadcrumbs(admin_client, url, trail):
+    content = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    crumbs = re.search(r'<div class="breadcrumbs">(.*?)</div>', content, re.S).group(1)
+    assert " ".join(re.sub(r"<[^>]+>", " ", crumbs).replace("&rsaquo;", "›").split()) == trail
+    assert 'alerts/admin.css"' in content
