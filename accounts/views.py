@@ -52,6 +52,15 @@ def too_many(view, message, **context) -> HttpResponse:
     return view.render_to_response(context, status=429)
 
 
+def over_signup_limit(view, request) -> HttpResponse | None:
+    """429 once the client passed SIGNUP_LIMIT_PER_IP this hour (sign-up and resend share it)."""
+    ip = client_ip(request)
+    if limits.SIGNUP_PER_IP.hit_ip(request, ip, sender=type(view)):
+        return None
+    logger.warning("signup_throttled", client_ip=ip)
+    return too_many(view, TOO_MANY_REQUESTS)
+
+
 def enqueue_on_commit(task, *args, **kwargs) -> None:
     transaction.on_commit(partial(task.enqueue, *args, **kwargs), robust=True)
 
@@ -82,10 +91,8 @@ class RegistrationView(InvalidFormIs400Mixin, generic.FormView):
     success_url = reverse_lazy("registration_done")
 
     def post(self, request, *args, **kwargs) -> HttpResponse:
-        ip = client_ip(request)
-        if not limits.SIGNUP_PER_IP.hit_ip(request, ip, sender=type(self)):
-            logger.warning("signup_throttled", client_ip=ip)
-            return too_many(self, TOO_MANY_REQUESTS)
+        if (refused := over_signup_limit(self, request)) is not None:
+            return refused
         purge_expired_signups()
         return super().post(request, *args, **kwargs)
 
@@ -174,10 +181,8 @@ class ResendConfirmationView(InvalidFormIs400Mixin, generic.FormView):
     success_url = reverse_lazy("registration_done")
 
     def post(self, request, *args, **kwargs) -> HttpResponse:
-        ip = client_ip(request)
-        if not limits.SIGNUP_PER_IP.hit_ip(request, ip, sender=type(self)):
-            logger.warning("signup_throttled", client_ip=ip)
-            return too_many(self, TOO_MANY_REQUESTS)
+        if (refused := over_signup_limit(self, request)) is not None:
+            return refused
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: EmailAddressForm) -> HttpResponse:

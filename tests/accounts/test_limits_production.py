@@ -9,15 +9,13 @@ import json
 import os
 import re
 import secrets
-import sys
 import urllib.parse
 from http.cookies import SimpleCookie
 
 import pytest
 
 from tests.support.environments import SITE_HOST, prod_env
-from tests.support.ports import free_port
-from tests.support.processes import Process, manage, wait_for_http
+from tests.support.processes import manage, serve_gunicorn
 
 PASSWORD = "correct-horse-battery-staple"
 ATTACKER = "203.0.113.66"
@@ -74,21 +72,8 @@ def site(tmp_path_factory):
         f"U.objects.create_user('owner', 'owner@acme.not', '{PASSWORD}')",
     )
     assert result.returncode == 0, result.stderr
-    port = free_port()
-    bind = f"127.0.0.1:{port}"
-    gunicorn = Process(
-        [sys.executable, "-m", "gunicorn", "settings.wsgi", "--bind", bind],
-        env,
-        tmp_path / "gunicorn.log",
-        group=True,
-    )
-    try:
-        wait_for_http(f"http://{bind}/healthz", [gunicorn])
-    except RuntimeError as error:
-        gunicorn.stop()
-        pytest.fail(f"gunicorn did not start: {error}")
-    yield port, env
-    gunicorn.stop()
+    with serve_gunicorn(env, tmp_path / "gunicorn.log") as (port, _):
+        yield port, env
     if drop is not None:
         drop()
 

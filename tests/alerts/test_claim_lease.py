@@ -16,6 +16,7 @@ from alerts.tasks import run_sweep
 from tests.factories import AlertRecipientFactory
 from tests.support.moments import WINDOW_START
 from tests.support.pipeline import record
+from tests.support.smtp import failover_mailer
 
 Status = Delivery.Status
 T = WINDOW_START
@@ -108,15 +109,9 @@ def test_check_adds_up_a_failover_list(settings):
     settings.ANYMAIL = {"REQUESTS_TIMEOUT": 20}
     settings.MAILERS = {
         **settings.MAILERS,
-        "alerts": {
-            "BACKEND": "core.failover.EmailBackend",
-            "OPTIONS": {
-                "backends": [
-                    {"NAME": "postmark", "BACKEND": "anymail.backends.postmark.EmailBackend"},
-                    {"NAME": "smtp", **smtp_mailer(10)},
-                ]
-            },
-        },
+        "alerts": failover_mailer(
+            postmark={"BACKEND": "anymail.backends.postmark.EmailBackend"}, smtp=smtp_mailer(10)
+        ),
     }
     settings.ALERTS_CLAIM_TIMEOUT = 59
     (error,) = check_claim_timeout()

@@ -7,6 +7,7 @@ loaded, before any app's ready() imports the rest of alerts), then the setup com
 import pkgutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,15 @@ MODULES = sorted(
 
 def test_every_module_is_found():
     assert {"alerts.recording", "alerts.fanout", "alerts.windows", "alerts.admin"} <= set(MODULES)
+
+
+def test_every_module_has_its_layer():
+    """A module the layers contract does not name may import anything: none is left out."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    [contract] = [c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers"]
+    layered = {name.strip() for layer in contract["layers"] for name in layer.split("|")}
+    top_level = {module.split(".")[1] for module in MODULES}
+    assert top_level - layered == set()
 
 
 @pytest.mark.slow

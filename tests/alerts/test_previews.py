@@ -1,5 +1,6 @@
 """Previews: every email in each language, sandboxed HTML, sent to oneself; an alert's own email."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,21 @@ def test_every_email_template_of_ours_has_a_preview():
             missing.append(str(subject.parent.relative_to(root)))
     assert len(keys) >= 8
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("url", "trail"),
+    [
+        (reverse("alerts_admin:dashboard"), "Home › Alerts › Delivery dashboard"),
+        (LIST, "Home › Alerts › Email previews"),
+        (
+            preview_url("accounts.password_changed"),
+            "Home › Alerts › Email previews › Password changed",
+        ),
+    ],
+)
+def test_the_alerts_admin_pages_lead_back_through_their_breadcrumbs(admin_client, url, trail):
+    content = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    crumbs = re.search(r'<div class="breadcrumbs">(.*?)</div>', content, re.S).group(1)
+    assert " ".join(re.sub(r"<[^>]+>", " ", crumbs).replace("&rsaquo;", "›").split()) == trail
+    assert 'alerts/admin.css"' in content

@@ -161,3 +161,26 @@ def test_inline_delivery_sends_inside_the_request(
     queued = [result.task.name for result in send_deliveries.get_backend().results]
     assert queued == ["sweep"]
     assert [m.to for m in mail.outbox] == [["admin@acme.not"]]
+
+
+def test_a_send_pass_that_cannot_be_queued_loses_neither_the_answer_nor_the_alert(
+    user_client, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The on-commit hook is robust: a task queue that refuses the pass after the commit is
+    logged, the user still gets the form error, and the alert waits in the outbox for the sweep."""
+
+    def queue_refused(*args, **kwargs):
+        raise ConnectionRefusedError("the task queue is down")
+
+    monkeypatch.setattr("alerts.tasks.dispatch", queue_refused)
+    with django_capture_on_commit_callbacks(execute=True) as hooks:
+        response = user_client.post(
+            "/birthday/create/",
+            {"first_name": "Ринго", "last_name": "Старр", "birthday": "1940-07-07"},
+        )
+
+    assert len(hooks) == 1
+    assert response.status_code == 400
+    assert BEATLES_ERROR in response.content.decode()
+    alert = Alert.objects.get()
+    assert alert.fanned_out_at is None  # the sweep's to send

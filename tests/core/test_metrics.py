@@ -12,6 +12,7 @@ from alerts.models import Delivery
 from core.breaker import record_failover, record_failure
 from core.models import WorkerHeartbeat
 from tests.support.pipeline import record
+from tests.support.smtp import LOCMEM, failover_mailer
 
 TOKEN = "scrape-token-for-tests"
 BEATLES = kinds.BEATLES_NAME_REJECTED.name
@@ -102,18 +103,7 @@ def test_failovers_and_open_breakers(client, settings):
     settings.EMAIL_FAILOVER_THRESHOLD = 1
     settings.MAILERS = {
         **settings.MAILERS,
-        "alerts": {
-            "BACKEND": "core.failover.EmailBackend",
-            "OPTIONS": {
-                "backends": [
-                    {
-                        "NAME": "postmark",
-                        "BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-                    },
-                    {"NAME": "smtp", "BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
-                ]
-            },
-        },
+        "alerts": failover_mailer(postmark=LOCMEM, smtp=LOCMEM),
     }
     record_failure("alerts", "postmark")
     for _ in range(4):

@@ -22,6 +22,7 @@ from alerts.tasks import send_deliveries
 from alerts.windows import window_bounds
 from tests.support.processes import wait_until
 from tests.support.provider_api import serve_provider_api
+from tests.support.smtp import LOCMEM, failover_mailer
 from tests.support.workers import WorkerPool, pending_deliveries, worker_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -79,18 +80,7 @@ def test_primary_down_every_alert_through_the_second_once(
     settings.METRICS_TOKEN = TOKEN
     settings.MAILERS = {
         **settings.MAILERS,
-        "alerts": {
-            "BACKEND": "core.failover.EmailBackend",
-            "OPTIONS": {
-                "backends": [
-                    {
-                        "NAME": "postmark",
-                        "BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-                    },
-                    {"NAME": "smtp", "BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
-                ]
-            },
-        },
+        "alerts": failover_mailer(postmark=LOCMEM, smtp=LOCMEM),
     }  # the same names as the worker's, for the breaker gauge; this process sends nothing
     with (
         serve_provider_api() as postmark,

@@ -3,14 +3,12 @@
 import http.client
 import json
 import re
-import sys
 import time
 
 import pytest
 
 from tests.support.environments import SITE_HOST, prod_env
-from tests.support.ports import free_port
-from tests.support.processes import Process, manage, wait_for_http
+from tests.support.processes import manage, serve_gunicorn
 
 pytestmark = pytest.mark.slow
 
@@ -33,21 +31,8 @@ def server(tmp_path_factory):
     for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
         result = manage(env, *command)
         assert result.returncode == 0, result.stderr
-    port = free_port()
-    bind = f"127.0.0.1:{port}"
-    gunicorn = Process(
-        [sys.executable, "-m", "gunicorn", "settings.wsgi", "--bind", bind],
-        env,
-        tmp_path / "gunicorn.log",
-        group=True,
-    )
-    try:
-        wait_for_http(f"http://{bind}/healthz", [gunicorn])
-    except RuntimeError as error:
-        gunicorn.stop()
-        pytest.fail(f"gunicorn did not start: {error}")
-    yield port, gunicorn
-    gunicorn.stop()
+    with serve_gunicorn(env, tmp_path / "gunicorn.log") as started:
+        yield started
 
 
 def proxied(**headers: str) -> dict[str, str]:

@@ -10,8 +10,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from .ports import free_port
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 # What a child process may inherit: enough to run Python, nothing from the test run's settings.
@@ -124,3 +127,22 @@ def wait_for_http(url: str, processes: Iterable[Process], timeout: float = 30) -
         time.sleep(0.2)
     logs = "\n".join(f"--- {p.log_path.name} ---\n{p.log()}" for p in processes)
     raise RuntimeError(f"{url} did not answer within {timeout} s\n{logs}")
+
+
+@contextmanager
+def serve_gunicorn(env: dict[str, str], log_path: Path) -> Iterator[tuple[int, Process]]:
+    """gunicorn serving settings.wsgi on a free loopback port once /healthz answers: (port, it).
+
+    Fails the test with the server's log when it does not start; always stopped."""
+    port = free_port()
+    bind = f"127.0.0.1:{port}"
+    command = [sys.executable, "-m", "gunicorn", "settings.wsgi", "--bind", bind]
+    server = Process(command, env, log_path, group=True)
+    try:
+        try:
+            wait_for_http(f"http://{bind}/healthz", [server])
+        except RuntimeError as error:
+            raise AssertionError(f"gunicorn did not start: {error}") from None
+        yield port, server
+    finally:
+        server.stop()

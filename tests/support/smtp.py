@@ -105,3 +105,12 @@ class SMTPServer:
 def use_smtp_mailer(settings, alias: str, server: SMTPServer) -> None:
     """Point one MAILERS alias at the loopback server (the test runner made them all locmem)."""
     settings.MAILERS = {**settings.MAILERS, alias: server.mailer()}
+
+
+LOCMEM = {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+
+
+def failover_mailer(**members: dict) -> dict:
+    """A MAILERS entry that fails over through `members` in order (name=its MAILERS-like entry)."""
+    backends = [{"NAME": name, **config} for name, config in members.items()]
+    return {"BACKEND": "core.failover.EmailBackend", "OPTIONS": {"backends": backends}}
