@@ -13,7 +13,7 @@ from birthday.signals import beatles_name_rejected, birthday_reminders_due
 
 from . import kinds
 from .recording import record_safely, user_fields
-from .reminders import record_reminders
+from .reminders import record_batch
 from .tracking import handle_tracking_event
 
 logger = structlog.get_logger(__name__)
@@ -24,13 +24,19 @@ def on_beatles_name_rejected(sender, first_name: str, last_name: str, user=None,
     record_safely(kinds.BEATLES_NAME_REJECTED.name, payload)
 
 
-def on_birthday_reminders_due(sender, user, reminders: list, now, **kwargs) -> None:
-    """The reminders due for one user in this pass: one email with those not yet sent."""
+def on_birthday_reminders_due(sender, due: list, now, **kwargs) -> None:
+    """A batch of (user, reminders) due in this pass: one email each with those not yet sent.
+
+    A failure is logged per user with the reminders (for replay); the next pass catches up.
+    """
     try:
-        record_reminders(user, reminders, now=now)
+        record_batch(due, now=now)
     except Exception:
-        payload = {**user_fields(user), "reminders": [r.as_json() for r in reminders]}
-        logger.exception("alert_record_failed", kind=kinds.BIRTHDAY_REMINDER.name, payload=payload)
+        for user, reminders in due:
+            payload = {**user_fields(user), "reminders": [r.as_json() for r in reminders]}
+            logger.exception(
+                "alert_record_failed", kind=kinds.BIRTHDAY_REMINDER.name, payload=payload
+            )
 
 
 def on_login_locked(

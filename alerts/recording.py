@@ -68,3 +68,25 @@ def record_event(
             tasks.dispatch_recorded()
     logger.info("alert_recorded", alert_id=alert.pk, kind=kind)
     return alert
+
+
+def record_events(
+    kind: str, payloads: list[dict], *, now: dt.datetime, dispatch: bool = True
+) -> list[Alert]:
+    """Record many events of one kind in one INSERT (a batch of reminders), as `record_event`.
+
+    bulk_create returns the primary keys (PostgreSQL; SQLite >= 3.35), so callers can point
+    rows of their own at the alerts.
+    """
+    kinds.get(kind)
+    request_id = task_logs.request_id()[:64]
+    with transaction.atomic(savepoint=False):
+        alerts = Alert.objects.bulk_create(
+            Alert(kind=kind, occurred_at=now, payload=payload, request_id=request_id)
+            for payload in payloads
+        )
+        if dispatch and alerts:
+            tasks.dispatch_recorded()
+    for alert in alerts:
+        logger.info("alert_recorded", alert_id=alert.pk, kind=kind)
+    return alerts

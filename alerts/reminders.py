@@ -5,6 +5,11 @@ Each reminder has an idempotency key (user, birthday, date, notice) with a uniqu
 keyed is left out; when a concurrent pass (another worker) inserts the same key first, this
 transaction fails on the constraint, rolls back its alert, and tries again without those.
 So every reminder goes out once, and a birthday added after this morning's email gets its own.
+
+A batch of accounts (`record_batch`) takes a constant number of queries: one SELECT of the
+batch's keys, one INSERT of its alerts, one of their keys. When that INSERT meets a key a
+concurrent pass took, the batch's savepoint is rolled back and its users go one by one
+(`record_reminders`), each retrying without the taken keys.
 """
 
 import datetime as dt
@@ -14,11 +19,65 @@ from django.db import IntegrityError, transaction
 
 from . import kinds, tasks
 from .models import Alert, ReminderKey
-from .recording import record_event, user_fields
+from .recording import record_event, record_events, user_fields
 
 logger = structlog.get_logger(__name__)
 
 ATTEMPTS = 3
+
+
+def record_batch(due: list, *, now: dt.datetime) -> list[Alert]:
+    """The alerts for a batch of (user, reminders): one per user with reminders not yet sent."""
+    try:
+        with transaction.atomic():
+            return _record_batch(due, now)
+    except IntegrityError:
+        logger.info("reminder_keys_taken", user_ids=[user.pk for user, _ in due])
+    recorded = (record_reminders(user, reminders, now=now) for user, reminders in due)
+    return [alert for alert in recorded if alert is not None]
+
+
+def _record_batch(due: list, now: dt.datetime) -> list[Alert]:
+    sent = _sent_keys(due)
+    new = [
+        (user, fresh)
+        for user, reminders in due
+        if (fresh := [r for r in reminders if _key(user, r) not in sent])
+    ]
+    if not new:
+        return []
+    payloads = [{**user_fields(user), "reminders": [r.as_json() for r in rs]} for user, rs in new]
+    alerts = record_events(kinds.BIRTHDAY_REMINDER.name, payloads, now=now, dispatch=False)
+    ReminderKey.objects.bulk_create(
+        _reminder_key(user, r, alert)
+        for (user, rs), alert in zip(new, alerts, strict=True)
+        for r in rs
+    )
+    _send_pass_on_commit()
+    return alerts
+
+
+def _sent_keys(due: list) -> set[tuple]:
+    """The keys already taken among a batch's users and dates, in one query."""
+    keys = ReminderKey.objects.filter(
+        user_id__in=[user.pk for user, _ in due],
+        date__in={r.date for _, reminders in due for r in reminders},
+    )
+    return set(keys.values_list("user_id", "birthday_id", "date", "notice"))
+
+
+def _key(user, reminder) -> tuple:
+    return (user.pk, reminder.birthday_id, reminder.date, reminder.days_left)
+
+
+def _reminder_key(user, reminder, alert: Alert) -> ReminderKey:
+    return ReminderKey(
+        user=user,
+        birthday_id=reminder.birthday_id,
+        date=reminder.date,
+        notice=reminder.days_left,
+        alert=alert,
+    )
 
 
 def record_reminders(user, reminders: list, *, now: dt.datetime) -> Alert | None:
@@ -38,12 +97,7 @@ def _record_new(user, reminders: list, now: dt.datetime) -> Alert | None:
             return None
         payload = {**user_fields(user), "reminders": [r.as_json() for r in new]}
         alert = record_event(kinds.BIRTHDAY_REMINDER.name, payload, now=now, dispatch=False)
-        ReminderKey.objects.bulk_create(
-            ReminderKey(
-                user=user, birthday_id=r.birthday_id, date=r.date, notice=r.days_left, alert=alert
-            )
-            for r in new
-        )
+        ReminderKey.objects.bulk_create(_reminder_key(user, r, alert) for r in new)
         _send_pass_on_commit()
     return alert
 
@@ -57,9 +111,5 @@ def _send_pass_on_commit() -> None:
 
 
 def _not_sent(user, reminders: list) -> list:
-    sent = set(
-        ReminderKey.objects.filter(user=user, date__in={r.date for r in reminders}).values_list(
-            "birthday_id", "date", "notice"
-        )
-    )
-    return [r for r in reminders if (r.birthday_id, r.date, r.days_left) not in sent]
+    sent = _sent_keys([(user, reminders)])
+    return [r for r in reminders if _key(user, r) not in sent]

@@ -129,7 +129,6 @@ def reminders_pass(users: str, birthdays: str) -> None:
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command, get_commands
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from birthday.models import Birthday
@@ -156,11 +155,18 @@ def reminders_pass(users: str, birthdays: str) -> None:
         ),
         batch_size=2000,
     )
+    queries = 0
+
+    def count(execute, *args):  # every query, unlike queries_log (capped at 9,000)
+        nonlocal queries
+        queries += 1
+        return execute(*args)
+
     started = time.perf_counter()
-    with CaptureQueriesContext(connection) as queries:
+    with connection.execute_wrapper(count):
         call_command("send_reminders", "--now")
     seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "queries": len(queries.captured_queries)}))  # noqa: T201
+    print(json.dumps({"seconds": seconds, "queries": queries}))  # noqa: T201
 
 
 def dashboard(deliveries: str, samples: str = "20") -> None:

@@ -5,7 +5,8 @@ the number of queries grows with the batches, never per user). For each account 
 local date and hour in the account's time zone; once the chosen hour is reached that day, the
 birthdays falling on that date plus each chosen notice (0, 1, 3, 7 days) are due, counted as the
 countdown counts (29 February is 1 March in a common year). It then sends
-`birthday_reminders_due` once per account that has any. Later passes the same day send the same
+`birthday_reminders_due` once per batch, with every account of it that has any, so that the
+receiver can record a whole batch in a few queries too. Later passes the same day send the same
 reminders again: that is how missed hours are caught up and how a birthday added after the
 morning's email gets its own; the receiver (alerts) sends each reminder once.
 
@@ -108,27 +109,27 @@ def due_reminders(now: dt.datetime, **options) -> Iterator[tuple[object, list[Re
         yield from batch
 
 
-def send_reminders(now: dt.datetime | None = None, *, ignore_hour: bool = False) -> PassResult:
-    """One pass: `birthday_reminders_due` once per account that has reminders due.
+def send_reminders(
+    now: dt.datetime | None = None, *, ignore_hour: bool = False, batch_size: int = BATCH_SIZE
+) -> PassResult:
+    """One pass: `birthday_reminders_due` once per batch of accounts with reminders due.
 
-    A batch of accounts is one transaction, so that what receivers record commits (and is
-    handed on) together; each account's receivers run in a savepoint of their own, and one
-    that fails is logged and undone without stopping the rest.
+    A batch is one transaction, so that what receivers record commits (and is handed on)
+    together; a receiver that fails is logged and its batch undone without stopping the rest
+    (the next pass sends what it missed).
     """
     now = now or timezone.now()
     users = reminders = 0
-    for batch in due_batches(now, ignore_hour=ignore_hour):
-        with transaction.atomic():
-            for user, due in batch:
-                try:
-                    with transaction.atomic():
-                        birthday_reminders_due.send(
-                            sender=Birthday, user=user, reminders=due, now=now
-                        )
-                except Exception:
-                    logger.exception("reminder_receiver_failed", user_id=user.pk)
-                users += 1
-                reminders += len(due)
+    for batch in due_batches(now, ignore_hour=ignore_hour, batch_size=batch_size):
+        if not batch:
+            continue
+        try:
+            with transaction.atomic():
+                birthday_reminders_due.send(sender=Birthday, due=batch, now=now)
+        except Exception:
+            logger.exception("reminder_receiver_failed", user_ids=[user.pk for user, _ in batch])
+        users += len(batch)
+        reminders += sum(len(due) for _user, due in batch)
     logger.info("reminder_pass_done", users=users, reminders=reminders, ignore_hour=ignore_hour)
     return PassResult(users, reminders)
 

@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from alerts import kinds
 from alerts import reminders as alert_reminders
@@ -195,23 +196,65 @@ def test_a_failure_to_record_is_logged_with_the_reminders_and_the_pass_goes_on(
 ):
     other = UserFactory()
     BirthdayFactory(author=other, first_name="Вера", birthday=dt.date(1990, 5, 17))
-    calls = []
+    real = alert_reminders._record_batch
 
-    def flaky(user, due, *, now):
-        calls.append(user.pk)
-        if user == anna:
+    def flaky(due, now):
+        if any(user == anna for user, _ in due):
             raise RuntimeError("database went away")
-        return real(user, due, now=now)
+        return real(due, now)
 
-    real = alert_reminders.record_reminders
-    monkeypatch.setattr("alerts.receivers.record_reminders", flaky)
-    sent = pass_at(NINE)
+    monkeypatch.setattr(alert_reminders, "_record_batch", flaky)
+    sent = pass_at(NINE, batch_size=1)  # anna's batch fails, the next one goes on
     assert [m.to for m in sent] == [[other.email]]
     failed = [line for line in json_logs() if line["event"] == "alert_record_failed"]
     assert failed[0]["payload"]["user_id"] == anna.pk
     assert len(failed[0]["payload"]["reminders"]) == 2
     monkeypatch.undo()  # the database is back
     assert [m.to for m in pass_at(NINE + HOUR)] == [["anna@example.com"]]  # caught up
+
+
+def test_a_batch_that_meets_a_concurrent_passs_keys_goes_user_by_user(anna, monkeypatch):
+    """Another pass keyed anna's reminders after this batch looked: nothing is sent twice."""
+    pass_at(NINE)
+    BirthdayFactory(
+        author=anna, first_name="Новая", last_name="Подруга", birthday=dt.date(1999, 5, 17)
+    )
+    boris = UserFactory(email="boris@example.com")
+    BirthdayFactory(author=boris, first_name="Марина", birthday=dt.date(1992, 5, 18))
+    looks = []
+
+    def looked_too_early(due):
+        looks.append(len(due))
+        return set() if len(due) > 1 else real(due)  # the batch's look misses the other pass
+
+    real = alert_reminders._sent_keys
+    monkeypatch.setattr(alert_reminders, "_sent_keys", looked_too_early)
+    sent = pass_at(NINE + HOUR)
+    assert looks == [2, 1, 1]  # the batch, then each user again
+    assert sorted((m.to[0], m.subject) for m in sent) == [
+        ("anna@example.com", "День рождения сегодня: Новая Подруга"),
+        ("boris@example.com", "День рождения завтра: Марина Фамилия"),
+    ]
+    assert Alert.objects.filter(kind="birthday_reminder").count() == 3
+    assert ReminderKey.objects.count() == 4
+
+
+def _pass_queries(now: dt.datetime) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        reminders.send_reminders(now)
+    return len(queries)
+
+
+def test_the_queries_of_a_pass_do_not_grow_with_the_users_due(db):
+    for _ in range(20):
+        BirthdayFactory(birthday=dt.date(1990, 5, 17))
+    for _ in range(60):
+        BirthdayFactory(birthday=dt.date(1990, 6, 17))
+    twenty = _pass_queries(NINE)
+    sixty = _pass_queries(NINE + 31 * 24 * HOUR)
+    assert Alert.objects.filter(kind="birthday_reminder").count() == 80
+    assert ReminderKey.objects.count() == 80
+    assert twenty == sixty <= 10
 
 
 @pytest.mark.postgres
@@ -222,7 +265,7 @@ def test_two_workers_at_once_send_one_email_on_postgresql(postgres_only, monkeyp
     BirthdayFactory(author=user, birthday=dt.date(1991, 5, 18))
     both_looked = threading.Barrier(2, timeout=10)
     looked = threading.local()
-    real = alert_reminders._not_sent
+    real = alert_reminders._sent_keys
 
     def look_then_wait(*args):
         found = real(*args)
@@ -231,7 +274,7 @@ def test_two_workers_at_once_send_one_email_on_postgresql(postgres_only, monkeyp
             both_looked.wait()
         return found
 
-    monkeypatch.setattr(alert_reminders, "_not_sent", look_then_wait)
+    monkeypatch.setattr(alert_reminders, "_sent_keys", look_then_wait)
     errors = []
 
     def worker():

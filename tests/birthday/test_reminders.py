@@ -142,28 +142,27 @@ def test_queries_come_in_batches_not_per_user():
 
 
 @pytest.mark.django_db
-def test_the_signal_goes_once_per_user_with_their_reminders():
+def test_the_signal_goes_once_per_batch_with_each_users_reminders():
     now = at(MOSCOW, 2026, 5, 17, 9)
     first, second = UserFactory(), UserFactory()
     BirthdayFactory(author=first, birthday=D(1990, 5, 17))
     BirthdayFactory(author=first, birthday=D(1991, 5, 18))
     BirthdayFactory(author=second, birthday=D(1992, 5, 18))
-    UserFactory()  # nothing due: no signal
+    UserFactory()  # nothing due: not in the batch
     calls = []
 
-    def receiver(sender, user, reminders, now, **kwargs):
-        calls.append((user.pk, [r.as_json()["date"] for r in reminders], now))
+    def receiver(sender, due, now, **kwargs):
+        calls.append(([(u.pk, [r.as_json()["date"] for r in rs]) for u, rs in due], now))
 
     birthday_reminders_due.connect(receiver, dispatch_uid="test")
     try:
         result = reminders.send_reminders(now)
+        one_by_one = reminders.send_reminders(now, batch_size=1)
     finally:
         birthday_reminders_due.disconnect(dispatch_uid="test")
-    assert calls == [
-        (first.pk, ["2026-05-17", "2026-05-18"], now),
-        (second.pk, ["2026-05-18"], now),
-    ]
-    assert result == reminders.PassResult(users=2, reminders=3)
+    both = [(first.pk, ["2026-05-17", "2026-05-18"]), (second.pk, ["2026-05-18"])]
+    assert calls == [(both, now), ([both[0]], now), ([both[1]], now)]  # none for the empty one
+    assert result == one_by_one == reminders.PassResult(users=2, reminders=3)
 
 
 @pytest.mark.django_db
@@ -173,16 +172,16 @@ def test_a_failing_receiver_does_not_stop_the_pass():
         BirthdayFactory(birthday=D(1990, 5, 17))
     seen = []
 
-    def broken(sender, user, **kwargs):
-        seen.append(user.pk)
+    def broken(sender, due, **kwargs):
+        seen.extend(user.pk for user, _ in due)
         raise RuntimeError("down")
 
     birthday_reminders_due.connect(broken, dispatch_uid="test")
     try:
-        assert reminders.send_reminders(now).users == 2
+        assert reminders.send_reminders(now, batch_size=1).users == 2
     finally:
         birthday_reminders_due.disconnect(dispatch_uid="test")
-    assert len(seen) == 2
+    assert len(seen) == 2  # the second batch still went
 
 
 @pytest.mark.django_db
