@@ -119,23 +119,17 @@ def alert_stats() -> None:
     print(json.dumps(stats))  # noqa: T201
 
 
-def _missing(what: str) -> None:
-    print(json.dumps({"missing": what}))  # noqa: T201
-
-
 def reminders_pass(users: str, birthdays: str) -> None:
     """Seed `birthdays` of `users` users, all due today; time one reminders pass, count queries."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
-    from django.core.management import call_command, get_commands
+    from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from birthday.models import Birthday
 
-    if "send_reminders" not in get_commands():
-        return _missing("send_reminders (issue 15)")
     User = get_user_model()
     password = make_password("bench-password-123")
     authors = User.objects.bulk_create(
@@ -163,103 +157,6 @@ def reminders_pass(users: str, birthdays: str) -> None:
     print(json.dumps({"seconds": seconds, "queries": len(queries.captured_queries)}))  # noqa: T201
 
 
-def dashboard(deliveries: str, samples: str = "20") -> None:
-    """Bring the deliveries to `deliveries`; the dashboard's median time and its queries."""
-    import statistics
-
-    from django.contrib.auth import get_user_model
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    from alerts import kinds
-    from alerts.models import Alert, AlertRecipient, Delivery
-
-    client = Client()
-    client.force_login(get_user_model().objects.get(username="admin"))
-    path = "/admin/alerts/dashboard/"
-    if client.get(path).status_code == 404:
-        return _missing("the dashboard (issue 16)")
-    recipient = AlertRecipient.objects.first()
-    statuses = list(Delivery.Status)
-    now = time.time()
-    existing = Delivery.objects.count()
-    missing = int(deliveries) - existing
-    for start in range(0, missing, 5000):
-        size = min(5000, missing - start)
-        at = [dt.datetime.fromtimestamp(now - (start + n) * 30, tz=dt.UTC) for n in range(size)]
-        alerts = Alert.objects.bulk_create(
-            Alert(kind=kinds.BEATLES_NAME_REJECTED.name, occurred_at=moment, payload={})
-            for moment in at
-        )
-        Delivery.objects.bulk_create(
-            Delivery(
-                alert=alert,
-                recipient=recipient,
-                kind=alert.kind,
-                status=statuses[n % len(statuses)],
-                window_start=alert.occurred_at,
-                next_attempt_at=alert.occurred_at,
-                message_id=f"<bench{existing + start + n}@bench.example>",
-            )
-            for n, alert in enumerate(alerts)
-        )
-    times = []
-    for _ in range(int(samples)):
-        started = time.perf_counter()
-        client.get(path)
-        times.append(time.perf_counter() - started)
-    with CaptureQueriesContext(connection) as queries:
-        status = client.get(path).status_code
-    print(  # noqa: T201
-        json.dumps(
-            {
-                "status": status,
-                "median_ms": statistics.median(times) * 1000,
-                "queries": len(queries.captured_queries),
-            }
-        )
-    )
-
-
-def variant_table() -> list[tuple[str, str]]:
-    """The (first name, last name) tables of tests/birthday/test_beatles.py, read as data.
-
-    Every spelling the rule must catch and every near miss it must let through; the bench does
-    not import the test suite, so the tables are read from the module's source.
-    """
-    import ast
-    from pathlib import Path
-
-    source = Path(__file__).resolve().parent.parent / "tests" / "birthday" / "test_beatles.py"
-    names = []
-    for node in ast.walk(ast.parse(source.read_text())):
-        if (
-            isinstance(node, ast.Call)
-            and getattr(node.func, "attr", "") == "parametrize"
-            and len(node.args) == 2
-            and ast.literal_eval(node.args[0]) == ("first_name", "last_name")
-        ):
-            names += [tuple(pair) for pair in ast.literal_eval(node.args[1])]
-    return names
-
-
-def beatles_check(rounds: str = "200") -> None:
-    """Microseconds per name of the Beatles check over the variant table (issue 18's)."""
-    from birthday import beatles
-
-    variants = variant_table()
-    if not variants:
-        return _missing("the variant table (issue 18)")
-    started = time.perf_counter()
-    for _ in range(int(rounds)):
-        for first_name, last_name in variants:
-            beatles.is_beatle(first_name, last_name)
-    seconds = time.perf_counter() - started
-    checks = int(rounds) * len(variants)
-    print(json.dumps({"us_per_name": seconds / checks * 1e6, "names": len(variants)}))  # noqa: T201
-
-
 COMMANDS = {
     "users": users,
     "recipients": recipients,
@@ -269,8 +166,6 @@ COMMANDS = {
     "alerts": alerts,
     "alert_stats": alert_stats,
     "reminders_pass": reminders_pass,
-    "dashboard": dashboard,
-    "beatles_check": beatles_check,
 }
 
 if __name__ == "__main__":
