@@ -15,6 +15,8 @@ from .report import Row
 from .site import Site
 
 BEATLE = {"first_name": "Ринго", "last_name": "Старр", "birthday": "1940-07-07"}
+# Every Beatles post is signalled and recorded: no 429 past issue 18's hourly rejection limit.
+NO_REJECTION_LIMIT = {"BIRTHDAY_REJECTION_LIMIT": "100000000"}
 CREATE = "/birthday/create/"
 
 
@@ -32,9 +34,13 @@ def request_cost(workdir: Path, port: int, samples: int = 200) -> Row:
 
     The other reason is a person already on the list (the unique constraint): like the Beatles
     name it passes every field and runs the same model validation, then renders the form again
-    with its error. (A missing field would skip that validation, and be cheaper.)
+    with its error. (A missing field would skip that validation, and be cheaper.) The rejection
+    limit counts in process memory here, so that the row weighs the alert, not the limiter's
+    database cache (issue 18's, paid by Beatles posts only).
     """
-    site = Site(workdir, "request", **smtp_env(port))
+    site = Site(
+        workdir, "request", LIMITS_CACHE_URL="locmemcache://", **NO_REJECTION_LIMIT, **smtp_env(port)
+    )
     site.seed("birthdays", "1")
     taken = json.loads(site.seed("first_birthday"))
     try:
@@ -53,7 +59,7 @@ def request_cost(workdir: Path, port: int, samples: int = 200) -> Row:
         "1",
         "The alert's cost on the request: Beatles rejection (alert queued) vs the same form "
         f"page rejected for another reason (a person already on the list, no alert), {samples} "
-        "interleaved samples",
+        "interleaved samples; the rejection limit counted in memory",
         f"median / p95: {median_ms(beatles):.1f} / {p95_ms(beatles):.1f} ms vs "
         f"{median_ms(other):.1f} / {p95_ms(other):.1f} ms; alerts committed before the "
         f"response: {recorded}/{samples}",
@@ -74,6 +80,7 @@ def storm(workdir: Path, sink, port: int, count: int = 1000, clients: int = 8) -
         "storm",
         ALERTS_THROTTLE=str(throttle),
         ALERTS_THROTTLE_WINDOW=str(window),
+        **NO_REJECTION_LIMIT,
         **smtp_env(port),
     )
     statuses: list[int] = []
