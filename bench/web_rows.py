@@ -38,9 +38,8 @@ def request_cost(workdir: Path, port: int, samples: int = 200) -> Row:
     limit counts in process memory here, so that the row weighs the alert, not the limiter's
     database cache (issue 18's, paid by Beatles posts only).
     """
-    site = Site(
-        workdir, "request", LIMITS_CACHE_URL="locmemcache://", **NO_REJECTION_LIMIT, **smtp_env(port)
-    )
+    in_memory = {"LIMITS_CACHE_URL": "locmemcache://"}
+    site = Site(workdir, "request", **in_memory, **NO_REJECTION_LIMIT, **smtp_env(port))
     site.seed("birthdays", "1")
     taken = json.loads(site.seed("first_birthday"))
     try:
