@@ -10,11 +10,13 @@ error, or a digest waiting for its window to close) and `sending` (claimed by a 
 ones count too, because a backlog that only grows while the mail server is down is exactly what
 an operator must see. The age is measured from the delivery's creation, so it keeps growing
 through retries; in normal operation it stays below `ALERTS_THROTTLE_WINDOW` (a digest waits for
-its window) plus a few seconds. `outbox` counts the alerts recorded but not yet fanned out into
-deliveries: it stays near 0 while a worker runs. Counts and seconds only: no address, no content.
+its window) plus a few seconds; a silence's summary, which waits for the silence's end by design
+(up to ALERTS_SILENCE_MAX_DAYS), is counted but not aged until it is due. `outbox` counts the
+alerts recorded but not yet fanned out into deliveries: it stays near 0 while a worker runs.
+Counts and seconds only: no address, no content.
 """
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from core.health import register_due_work, register_probe
@@ -27,11 +29,13 @@ UNSENT = (Status.PENDING, Status.SENDING)
 
 def backlog() -> dict[str, int | None]:
     """`{"pending": n, "oldest_pending_seconds": s, "outbox": m}` (`s` None when nothing waits)."""
+    now = timezone.now()
+    waiting_for_silence = Q(silence__isnull=False, next_attempt_at__gt=now)
     figures = Delivery.objects.filter(status__in=UNSENT).aggregate(
-        pending=Count("pk"), oldest=Min("created_at")
+        pending=Count("pk"), oldest=Min("created_at", filter=~waiting_for_silence)
     )
     oldest = figures["oldest"]
-    age = None if oldest is None else max(int((timezone.now() - oldest).total_seconds()), 0)
+    age = None if oldest is None else max(int((now - oldest).total_seconds()), 0)
     outbox = Alert.objects.filter(fanned_out_at__isnull=True).count()
     return {"pending": figures["pending"], "oldest_pending_seconds": age, "outbox": outbox}
 

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections import defaultdict
 
-from core.text import PROTOTYPES, skeleton, visible
+from core.text import PROTOTYPES, CharTable, skeleton, visible
 
 BEATLES = (
     ("Джон", "Леннон"),
@@ -42,23 +42,15 @@ def _read(char: str) -> bool:
 _READ = {chr(code): any(map(_read, prototype)) for code, prototype in PROTOTYPES.items()}
 
 
-class _Reading(dict):
-    """code point -> what a reader reads in that character: "" or its letters; a translate table
-    filled as characters come (bounded: past the limit, answers are computed and not kept)."""
-
-    LIMIT = 50_000
-
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        # Compatibility forms (full-width "Ｒ", math "𝐑") fold, unless Unicode says how they look.
-        folded = char if char in _READ else unicodedata.normalize("NFKD", char)
-        reading = "".join(part for part in folded if _READ.get(part, _read(part)))
-        if len(self) < self.LIMIT:
-            self[code] = reading
-        return reading
+def _reading(code: int) -> str:
+    """What a reader reads in one character: "" or its letters."""
+    char = chr(code)
+    # Compatibility forms (full-width "Ｒ", math "𝐑") fold, unless Unicode says how they look.
+    folded = char if char in _READ else unicodedata.normalize("NFKD", char)
+    return "".join(part for part in folded if _READ.get(part, _read(part)))
 
 
-_READING = _Reading()
+_READING = CharTable(_reading)
 
 
 def letters(text: str) -> str:

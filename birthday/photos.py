@@ -50,7 +50,7 @@ def _in_srgb(image: Image.Image) -> Image.Image:
 
 def _pixels(image: Image.Image, output: str) -> Image.Image:
     """The image in a mode the output format writes, without carrying any of its metadata."""
-    if image.mode == "P" or image.mode == "PA":
+    if image.mode in ("P", "PA"):
         image = image.convert("RGBA")
     if output == "JPEG":
         if image.mode in ("RGBA", "LA"):

@@ -11,8 +11,11 @@ from .text import visible
 
 
 class VisibleFormField(forms.CharField):
-    def to_python(self, value) -> str:
-        value = visible(super().to_python(value))
+    def to_python(self, value) -> str | None:
+        value = super().to_python(value)
+        if value is None:  # the empty value of a nullable field
+            return None
+        value = visible(value)
         return value.strip() if self.strip else value
 
 

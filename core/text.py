@@ -7,6 +7,7 @@ README says why this file is vendored).
 """
 
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 # Letters that render as blank space; people read them as a separator, so they become a space.
@@ -40,33 +41,33 @@ def _is_invisible(code: int) -> bool:
     )
 
 
-class _Table(dict):
-    """A str.translate table that learns each character once: dropped, a space, or kept.
-
-    Bounded: past LIMIT distinct characters, answers are computed and not kept.
-    """
+class CharTable(dict):
+    """A str.translate table that learns each character once, from `rule(code) -> str | None`
+    (None drops the character). Bounded: past LIMIT characters, answers are not kept."""
 
     LIMIT = 50_000
 
-    def __init__(self, blank: str | None) -> None:
+    def __init__(self, rule: Callable[[int], str | None]) -> None:
         super().__init__()
-        self.blank = blank  # what a blank-looking letter becomes
+        self.rule = rule
 
     def __missing__(self, code: int) -> str | None:
-        value = chr(code)
-        if code in BLANKS:
-            value = self.blank
-        elif _is_invisible(code):
-            value = None
+        value = self.rule(code)
         if len(self) < self.LIMIT:
             self[code] = value
         return value
 
 
-_INVISIBLE = _Table(blank=" ")
+def _seen(code: int) -> str | None:
+    if code in BLANKS:
+        return " "
+    return None if _is_invisible(code) else chr(code)
+
+
+_INVISIBLE = CharTable(_seen)
 # What TR39 removes (Default_Ignorable_Code_Point, the Hangul fillers among them), and the rest of
 # what `visible` drops.
-_IGNORABLE = _Table(blank=None)
+_IGNORABLE = CharTable(lambda code: None if code in BLANKS or _is_invisible(code) else chr(code))
 
 
 def visible(text: str) -> str:

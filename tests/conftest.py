@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 
 from settings.mailers import build_anymail, build_mailers
@@ -19,12 +18,6 @@ from tests.support.smtp import SMTPServer
 def _media_root(settings, tmp_path):
     """Uploads go to a temporary folder, never into the project."""
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_default_cache():
-    """The per-process cache (rate-limit counters without a shared cache) starts empty."""
-    caches["default"].clear()
 
 
 @pytest.fixture

@@ -135,3 +135,10 @@ def test_the_digest_and_the_silence_summary_have_previews(admin_client):
     summary = admin_client.get(preview_url("alerts.silence_summary"))
     (english,) = [r for r in summary.context["renderings"] if r["code"] == "en"]
     assert english["subject"].startswith("Silence ended:")
+
+
+def test_the_page_around_the_iframe_keeps_the_site_policy(admin_client):
+    policy = admin_client.get(preview_url("accounts.password_reset"))["Content-Security-Policy"]
+    assert "default-src 'self'" in policy  # frames from our own origin only
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alerts import silences
+from alerts.health import backlog
 from alerts.models import AlertRecipient, Delivery, Silence
 from alerts.tasks import run_finish_silences, run_sweep
 from tests.factories import AlertRecipientFactory
@@ -203,3 +204,37 @@ def test_the_summary_uses_the_silence_that_ends_last(two_watchers):
         recipient=ringo, starts_at=START, ends_at=END + dt.timedelta(hours=1), reason="r"
     )
     assert silences.holding(ringo.pk, BEATLES, at(1)) == longer
+
+
+@pytest.mark.django_db
+def test_a_summary_waiting_for_its_silence_is_no_backlog_in_healthz(no_default_recipient):
+    AlertRecipientFactory(email="ringo@acme.not")
+    now = timezone.now()
+    Silence.objects.create(
+        kind=BEATLES, starts_at=now - dt.timedelta(days=2), ends_at=now + dt.timedelta(days=5)
+    )
+    beatle(now - dt.timedelta(days=1))
+    assert backlog() == {"pending": 1, "oldest_pending_seconds": None, "outbox": 0}
+
+
+@pytest.mark.django_db
+def test_moving_the_end_moves_the_summary(admin_client, two_watchers):
+    now = timezone.now()
+    held = kind_silence(
+        starts_at=now - dt.timedelta(minutes=5), ends_at=now + dt.timedelta(hours=1)
+    )
+    beatle(now - dt.timedelta(minutes=1))
+    later = timezone.localtime(now + dt.timedelta(hours=3))
+    page = admin_client.post(
+        held.get_admin_path(),
+        {
+            "ends_at_0": later.strftime("%d.%m.%Y"),
+            "ends_at_1": later.strftime("%H:%M:%S"),
+            "reason": "Дольше",
+        },
+    )
+    assert page.status_code == 302
+    held.refresh_from_db()
+    due = set(held.summaries.values_list("next_attempt_at", flat=True))
+    assert due == {held.ends_at}
+    assert held.ends_at > now + dt.timedelta(hours=2)

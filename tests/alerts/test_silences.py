@@ -153,3 +153,20 @@ def test_recipient_page_shows_the_silences_that_hold_it(admin_client):
     assert content.count("все виды · ringo@acme.not") == 1
     assert "paul@acme.not" not in content
     assert f"{ADD}?recipient={recipient.pk}" in content
+
+
+def test_a_start_in_the_past_means_from_now(admin_client):
+    now = timezone.now()
+    page = admin_client.post(ADD, form(now - dt.timedelta(hours=3), now + dt.timedelta(hours=1)))
+    assert page.status_code == 302
+    assert Silence.objects.get().starts_at >= now - dt.timedelta(seconds=1)
+
+
+def test_a_later_start_is_kept_and_the_silence_is_scheduled(admin_client):
+    now = timezone.now()
+    admin_client.post(ADD, form(now + dt.timedelta(hours=2), now + dt.timedelta(hours=3)))
+    held = Silence.objects.get()
+    assert not held.is_active()
+    assert held.is_active(now + dt.timedelta(hours=2, minutes=1))
+    listing = admin_client.get(reverse("admin:alerts_silence_changelist") + "?state=scheduled")
+    assert listing.context["cl"].result_count == 1
