@@ -58,9 +58,9 @@ class Site:
     def seed(self, *args: str) -> str:
         return seed(self.env, *args)
 
-    def start(self, workers: int = 0, *, scheduler: bool = False) -> "Site":
+    def start(self, workers: int = 0, *, scheduler: bool = False, interval: float = 0.1) -> "Site":
         self.web = start_web(self.env, self.port)
-        self.start_workers(workers)
+        self.workers += [processes.start_worker(self.env, interval) for _ in range(workers)]
         if scheduler:
             self.scheduler = processes.start_scheduler(self.env)
         return self

@@ -43,7 +43,7 @@ def request_cost(workdir: Path, port: int, samples: int = 200) -> Row:
     site.seed("birthdays", "1")
     taken = json.loads(site.seed("first_birthday"))
     try:
-        site.start(workers=1)
+        site.start(workers=1, interval=1)  # the worker as the Procfile runs it (default interval)
         client = site.session()
         beatles, other = interleave(
             samples,
