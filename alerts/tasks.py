@@ -8,7 +8,7 @@ id of the request that raised it (core.task_logs), and no cache write hands it o
 import datetime as dt
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.tasks import TaskResultStatus, task
 from django_periodic_tasks import scheduled_task
 from django_tasks_db.backend import DatabaseBackend
@@ -120,16 +120,33 @@ def queue_pass() -> None:
 
 
 def _pass_waiting() -> bool:
+    """Is a full send pass queued and not started (READY, not deferred) in django-tasks-db?
+
+    On the request path of every alert, so one hand-written SELECT (the ORM's would cost more
+    to build than to run).
+    """
     backend = _database_backend()
-    return backend is not None and (
-        DBTaskResult.objects.filter(
-            status=TaskResultStatus.READY,
-            task_path=send_deliveries.module_path,
-            queue_name=send_deliveries.queue_name,
-            backend_name=backend.alias,
-            run_after=get_date_max(),  # not deferred: a full pass (retries of ids are deferred)
-        ).exists()
-    )
+    if backend is None:
+        return False
+    db = connections[router.db_for_read(DBTaskResult)]
+    column = {f: db.ops.quote_name(DBTaskResult._meta.get_field(f).column) for f in _WAITING}
+    where = " AND ".join(f"{column[f]} = %s" for f in _WAITING)
+    table = db.ops.quote_name(DBTaskResult._meta.db_table)
+    values = {
+        "status": TaskResultStatus.READY,
+        "task_path": send_deliveries.module_path,
+        "queue_name": send_deliveries.queue_name,
+        "backend_name": backend.alias,
+        # not deferred: a full pass (retries of some ids are always deferred)
+        "run_after": db.ops.adapt_datetimefield_value(get_date_max()),
+    }
+    sql = f"SELECT 1 FROM {table} WHERE {where} LIMIT 1"  # noqa: S608 (names from the model)
+    with db.cursor() as cursor:
+        cursor.execute(sql, [values[f] for f in _WAITING])
+        return cursor.fetchone() is not None
+
+
+_WAITING = ("status", "task_path", "queue_name", "backend_name", "run_after")
 
 
 def _database_backend() -> DatabaseBackend | None:

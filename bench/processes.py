@@ -82,14 +82,15 @@ def start_web(env: dict[str, str], port: int, workers: int = 2) -> subprocess.Po
     raise RuntimeError(f"the site did not start on port {port}")
 
 
-def start_worker(env: dict[str, str]) -> subprocess.Popen:
+def start_worker(env: dict[str, str], interval: float = 0.1) -> subprocess.Popen:
+    """A task worker; it looks for work every `interval` seconds when idle."""
     return start(
         [
             PYTHON,
             "manage.py",
             "db_worker",
             "--interval",
-            "0.1",
+            str(interval),
             "--no-startup-delay",
             "--no-reload",
         ],

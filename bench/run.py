@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from . import delivery_rows, scale_rows, web_rows
+from . import dashboard, delivery_rows, scale_rows, web_rows
 from .delivery_rows import Memory
 from .processes import free_port
 from .provider import ProviderStandIn
@@ -80,7 +80,7 @@ def main(only: set[str]) -> None:
         ("7", lambda: web_rows.reset_timing(workdir, slow_port)),
         ("8a", lambda: web_rows.list_page(workdir)),
         ("8b", lambda: scale_rows.reminders(workdir)),
-        ("8c", lambda: scale_rows.dashboard(workdir)),
+        ("8c", lambda: dashboard.dashboard_scaling(workdir)),
         ("8d", lambda: scale_rows.beatles_check(workdir)),
     ]
     with tempfile.TemporaryDirectory(prefix="birthday-bench-") as tmp:

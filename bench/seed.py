@@ -100,41 +100,41 @@ def alerts(count: str) -> None:
 
 
 def alert_stats() -> None:
-    """How the recorded alerts were covered, as JSON: own email, digest, or still waiting."""
+    """How the recorded Beatles alerts were covered, as JSON: own email, digest, or waiting.
+
+    Other kinds (a security alert about the bench's logins) are left out.
+    """
+    from alerts import kinds
     from alerts.models import Alert, Delivery
 
     Status = Delivery.Status
-    deliveries = Delivery.objects.filter(alert__isnull=False)
+    kind = kinds.BEATLES_NAME_REJECTED.name
+    of_kind = Delivery.objects.filter(kind=kind)
+    deliveries = of_kind.filter(alert__isnull=False)
     stats = {
-        "alerts": Alert.objects.count(),
+        "alerts": Alert.objects.filter(kind=kind).count(),
         "sent_alone": deliveries.filter(status=Status.SENT).count(),
         "in_sent_digest": deliveries.filter(
             status=Status.DIGESTED, digest__status=Status.SENT
         ).count(),
-        "digests_sent": Delivery.objects.filter(alert__isnull=True, status=Status.SENT).count(),
-        "waiting": Delivery.objects.filter(status__in=[Status.PENDING, Status.SENDING]).count(),
+        "digests_sent": of_kind.filter(alert__isnull=True, status=Status.SENT).count(),
+        "waiting": of_kind.filter(status__in=[Status.PENDING, Status.SENDING]).count(),
         # Throttle windows the deliveries fell into (one recipient): the bound on emails.
-        "windows": Delivery.objects.values("window_start").distinct().count(),
+        "windows": of_kind.values("window_start").distinct().count(),
     }
     print(json.dumps(stats))  # noqa: T201
-
-
-def _missing(what: str) -> None:
-    print(json.dumps({"missing": what}))  # noqa: T201
 
 
 def reminders_pass(users: str, birthdays: str) -> None:
     """Seed `birthdays` of `users` users, all due today; time one reminders pass, count queries."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
-    from django.core.management import call_command, get_commands
+    from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
 
     from birthday.models import Birthday
 
-    if "send_reminders" not in get_commands():
-        return _missing("send_reminders (issue 15)")
     User = get_user_model()
     password = make_password("bench-password-123")
     authors = User.objects.bulk_create(
@@ -169,103 +169,6 @@ def reminders_pass(users: str, birthdays: str) -> None:
     print(json.dumps({"seconds": seconds, "queries": queries}))  # noqa: T201
 
 
-def dashboard(deliveries: str, samples: str = "20") -> None:
-    """Bring the deliveries to `deliveries`; the dashboard's median time and its queries."""
-    import statistics
-
-    from django.contrib.auth import get_user_model
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    from alerts import kinds
-    from alerts.models import Alert, AlertRecipient, Delivery
-
-    client = Client()
-    client.force_login(get_user_model().objects.get(username="admin"))
-    path = "/admin/alerts/dashboard/"
-    if client.get(path).status_code == 404:
-        return _missing("the dashboard (issue 16)")
-    recipient = AlertRecipient.objects.first()
-    statuses = list(Delivery.Status)
-    now = time.time()
-    existing = Delivery.objects.count()
-    missing = int(deliveries) - existing
-    for start in range(0, missing, 5000):
-        size = min(5000, missing - start)
-        at = [dt.datetime.fromtimestamp(now - (start + n) * 30, tz=dt.UTC) for n in range(size)]
-        alerts = Alert.objects.bulk_create(
-            Alert(kind=kinds.BEATLES_NAME_REJECTED.name, occurred_at=moment, payload={})
-            for moment in at
-        )
-        Delivery.objects.bulk_create(
-            Delivery(
-                alert=alert,
-                recipient=recipient,
-                kind=alert.kind,
-                status=statuses[n % len(statuses)],
-                window_start=alert.occurred_at,
-                next_attempt_at=alert.occurred_at,
-                message_id=f"<bench{existing + start + n}@bench.example>",
-            )
-            for n, alert in enumerate(alerts)
-        )
-    times = []
-    for _ in range(int(samples)):
-        started = time.perf_counter()
-        client.get(path)
-        times.append(time.perf_counter() - started)
-    with CaptureQueriesContext(connection) as queries:
-        status = client.get(path).status_code
-    print(  # noqa: T201
-        json.dumps(
-            {
-                "status": status,
-                "median_ms": statistics.median(times) * 1000,
-                "queries": len(queries.captured_queries),
-            }
-        )
-    )
-
-
-def variant_table() -> list[tuple[str, str]]:
-    """The (first name, last name) tables of tests/birthday/test_beatles.py, read as data.
-
-    Every spelling the rule must catch and every near miss it must let through; the bench does
-    not import the test suite, so the tables are read from the module's source.
-    """
-    import ast
-    from pathlib import Path
-
-    source = Path(__file__).resolve().parent.parent / "tests" / "birthday" / "test_beatles.py"
-    names = []
-    for node in ast.walk(ast.parse(source.read_text())):
-        if (
-            isinstance(node, ast.Call)
-            and getattr(node.func, "attr", "") == "parametrize"
-            and len(node.args) == 2
-            and ast.literal_eval(node.args[0]) == ("first_name", "last_name")
-        ):
-            names += [tuple(pair) for pair in ast.literal_eval(node.args[1])]
-    return names
-
-
-def beatles_check(rounds: str = "200") -> None:
-    """Microseconds per name of the Beatles check over the variant table (issue 18's)."""
-    from birthday import beatles
-
-    variants = variant_table()
-    if not variants:
-        return _missing("the variant table (issue 18)")
-    started = time.perf_counter()
-    for _ in range(int(rounds)):
-        for first_name, last_name in variants:
-            beatles.is_beatle(first_name, last_name)
-    seconds = time.perf_counter() - started
-    checks = int(rounds) * len(variants)
-    print(json.dumps({"us_per_name": seconds / checks * 1e6, "names": len(variants)}))  # noqa: T201
-
-
 COMMANDS = {
     "users": users,
     "recipients": recipients,
@@ -275,8 +178,6 @@ COMMANDS = {
     "alerts": alerts,
     "alert_stats": alert_stats,
     "reminders_pass": reminders_pass,
-    "dashboard": dashboard,
-    "beatles_check": beatles_check,
 }
 
 if __name__ == "__main__":

@@ -58,9 +58,9 @@ class Site:
     def seed(self, *args: str) -> str:
         return seed(self.env, *args)
 
-    def start(self, workers: int = 0, *, scheduler: bool = False) -> "Site":
+    def start(self, workers: int = 0, *, scheduler: bool = False, interval: float = 0.1) -> "Site":
         self.web = start_web(self.env, self.port)
-        self.start_workers(workers)
+        self.workers += [processes.start_worker(self.env, interval) for _ in range(workers)]
         if scheduler:
             self.scheduler = processes.start_scheduler(self.env)
         return self
@@ -94,15 +94,20 @@ class Site:
 
 def seed(env: dict[str, str], *args: str) -> str:
     """Run a bench.seed command inside a site's database; its output."""
+    return run_in(env, "bench.seed", *args)
+
+
+def run_in(env: dict[str, str], module: str, *args: str) -> str:
+    """Run `python -m module args` with a site's environment; its output."""
     result = subprocess.run(
-        [PYTHON, "-m", "bench.seed", *args],
+        [PYTHON, "-m", module, *args],
         cwd=ROOT,
         env={**env, "ALLOWED_HOSTS": "testserver"},
         capture_output=True,
         text=True,
     )
     if result.returncode:
-        raise RuntimeError(f"bench.seed {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+        raise RuntimeError(f"{module} {' '.join(args)} failed:\n{result.stderr[-3000:]}")
     return result.stdout.strip()
 
 

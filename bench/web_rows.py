@@ -15,6 +15,8 @@ from .report import Row
 from .site import Site
 
 BEATLE = {"first_name": "Ринго", "last_name": "Старр", "birthday": "1940-07-07"}
+# Every Beatles post is signalled and recorded: no 429 past issue 18's hourly rejection limit.
+NO_REJECTION_LIMIT = {"BIRTHDAY_REJECTION_LIMIT": "100000000"}
 CREATE = "/birthday/create/"
 
 
@@ -32,13 +34,16 @@ def request_cost(workdir: Path, port: int, samples: int = 200) -> Row:
 
     The other reason is a person already on the list (the unique constraint): like the Beatles
     name it passes every field and runs the same model validation, then renders the form again
-    with its error. (A missing field would skip that validation, and be cheaper.)
+    with its error. (A missing field would skip that validation, and be cheaper.) The rejection
+    limit counts in process memory here, so that the row weighs the alert, not the limiter's
+    database cache (issue 18's, paid by Beatles posts only).
     """
-    site = Site(workdir, "request", **smtp_env(port))
+    in_memory = {"LIMITS_CACHE_URL": "locmemcache://"}
+    site = Site(workdir, "request", **in_memory, **NO_REJECTION_LIMIT, **smtp_env(port))
     site.seed("birthdays", "1")
     taken = json.loads(site.seed("first_birthday"))
     try:
-        site.start(workers=1)
+        site.start(workers=1, interval=1)  # the worker as the Procfile runs it (default interval)
         client = site.session()
         beatles, other = interleave(
             samples,
@@ -53,7 +58,7 @@ def request_cost(workdir: Path, port: int, samples: int = 200) -> Row:
         "1",
         "The alert's cost on the request: Beatles rejection (alert queued) vs the same form "
         f"page rejected for another reason (a person already on the list, no alert), {samples} "
-        "interleaved samples",
+        "interleaved samples; the rejection limit counted in memory",
         f"median / p95: {median_ms(beatles):.1f} / {p95_ms(beatles):.1f} ms vs "
         f"{median_ms(other):.1f} / {p95_ms(other):.1f} ms; alerts committed before the "
         f"response: {recorded}/{samples}",
@@ -74,6 +79,7 @@ def storm(workdir: Path, sink, port: int, count: int = 1000, clients: int = 8) -
         "storm",
         ALERTS_THROTTLE=str(throttle),
         ALERTS_THROTTLE_WINDOW=str(window),
+        **NO_REJECTION_LIMIT,
         **smtp_env(port),
     )
     statuses: list[int] = []
@@ -103,16 +109,22 @@ def storm(workdir: Path, sink, port: int, count: int = 1000, clients: int = 8) -
     windows = stats["windows"]
     bound = windows * (throttle + 1)
     covered = stats["sent_alone"] + stats["in_sent_digest"]
+    emails = stats["sent_alone"] + stats["digests_sent"]
     errors = sum(status != 400 for status in statuses)
     return Row(
         "6",
         f"Storm: {count:,} Beatles posts from {clients} clients "
         f"(throttle {throttle} per {window} s)",
         f"{per_second:.0f} rejections/s; HTTP errors {errors}; recorded {stats['alerts']}; "
-        f"emails {sink.count} ({stats['sent_alone']} alone + {stats['digests_sent']} digests)",
+        f"emails {emails} ({stats['sent_alone']} alone + {stats['digests_sent']} digests; the "
+        f"server got {sink.count} in all)",
         f"covered {covered}/{stats['alerts']} ({stats['in_sent_digest']} in digests)",
         f"no error, 100% recorded and covered, emails ≤ {bound} ({windows} windows)",
-        errors == 0 and stats["alerts"] == count and covered == count and sink.count <= bound,
+        errors == 0
+        and stats["alerts"] == count
+        and covered == count
+        and emails <= bound
+        and sink.count >= emails,  # every one of them reached the server
         bound="the throttle: at most ALERTS_THROTTLE emails per window and recipient, plus one "
         "digest; the rejection rate is bound by the web processes' CPU",
     )
