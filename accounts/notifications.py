@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
@@ -78,4 +79,10 @@ class NotificationsView(
         return self.request.user
 
     def get_context_data(self, **kwargs) -> dict:
-        return super().get_context_data(time_zones=offered_time_zones(), **kwargs)
+        zone = self.object.zone
+        return super().get_context_data(
+            time_zones=offered_time_zones(),
+            zone=zone.key,
+            local_now=timezone.now().astimezone(zone),
+            **kwargs,
+        )

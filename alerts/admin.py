@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -67,13 +68,39 @@ class AlertRecipientAdmin(admin.ModelAdmin):
         "deactivated_at",
         "deactivation_reason",
         "active_silences",
+        "unsubscribed",
     ]
-    readonly_fields = ["user", "deactivated_at", "deactivation_reason", "active_silences"]
+    readonly_fields = [
+        "user",
+        "deactivated_at",
+        "deactivation_reason",
+        "active_silences",
+        "unsubscribed",
+    ]
     inlines = [SubscriptionInline]
     actions = ["activate", "deactivate", "send_test_alert"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AlertRecipient]:
         return super().get_queryset(request).prefetch_related("subscriptions")
+
+    @admin.display(description=_("unsubscribed"))
+    def unsubscribed(self, recipient: AlertRecipient) -> str:
+        """When and how the recipient left a kind through its emails' unsubscribe link."""
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                "{}: {} · {}",
+                (
+                    (
+                        left.get_kind_display(),
+                        date_format(localtime(left.unsubscribed_at), "DATETIME_FORMAT"),
+                        left.get_method_display(),
+                    )
+                    for left in recipient.unsubscriptions.all()
+                ),
+            )
+            or "—"
+        )
 
     @admin.display(description=_("kinds"))
     def kind_list(self, recipient: AlertRecipient) -> str:

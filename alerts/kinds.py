@@ -98,6 +98,28 @@ BEATLES_NAME_REJECTED = register(
     _("Beatles name rejected"),
     sample_payload={"first_name": "Ринго", "last_name": "Старр"},
 )
+# The reminders of one user and pass (alerts/reminders.py): one email each, never folded.
+BIRTHDAY_REMINDER = register(
+    "birthday_reminder",
+    _("Birthday reminder"),
+    audience=EventUser("user_id"),
+    throttled=False,
+    sample_payload={
+        "user_id": None,
+        "username": "demo",
+        "reminders": [
+            {
+                "birthday_id": 1,
+                "first_name": "Анна",
+                "last_name": "Ахматова",
+                "born": "1889-06-23",
+                "date": "2026-06-23",
+                "days_left": 1,
+                "age": 137,
+            }
+        ],
+    },
+)
 
 # accounts' security events (accounts/signals.py), one kind: `payload["event"]` says which.
 # A brute-force storm is throttled into one digest like any kind.

@@ -365,3 +365,52 @@ class Silence(models.Model):
 
     def get_admin_path(self) -> str:
         return reverse("admin:alerts_silence_change", args=[self.pk])
+
+
+class Unsubscription(models.Model):
+    """A recipient left a kind through the unsubscribe link of its email (alerts/unsubscribe.py)."""
+
+    class Method(models.TextChoices):
+        ONE_CLICK = "one_click", _("one click in the mail program (RFC 8058)")
+        PAGE = "page", _("the link in the email, confirmed on the page")
+
+    recipient = models.ForeignKey(
+        AlertRecipient, on_delete=models.CASCADE, related_name="unsubscriptions"
+    )
+    kind = models.CharField(_("kind"), max_length=64, choices=kinds.choices)
+    method = models.CharField(_("how"), max_length=16, choices=Method.choices)
+    unsubscribed_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("unsubscription")
+        verbose_name_plural = _("unsubscriptions")
+        ordering = ["-unsubscribed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.unsubscribed_at:%Y-%m-%d %H:%M}"
+
+
+class ReminderKey(models.Model):
+    """One birthday reminder sent: the idempotency key of a user, birthday, date and notice.
+
+    The unique constraint is what makes a reminder go once, whatever the number of passes,
+    workers or restarts: a second insert of the same key fails, and its alert is not recorded.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    birthday = models.ForeignKey("birthday.Birthday", on_delete=models.CASCADE, related_name="+")
+    date = models.DateField(_("date"))
+    notice = models.PositiveSmallIntegerField(_("days before"))
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="reminder_keys")
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "birthday", "date", "notice"], name="alerts_reminder_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.birthday_id} · {self.date} · {self.notice}"

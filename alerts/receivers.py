@@ -5,19 +5,32 @@ provider's tracking event (Anymail) to `tracking`. accounts' security events bec
 Connected in `AlertsConfig.ready()` with a `dispatch_uid`, so never twice.
 """
 
+import structlog
 from anymail.signals import AnymailTrackingEvent, tracking
 
 from accounts.signals import admin_password_changed, ip_limit_passed, login_locked
-from birthday.signals import beatles_name_rejected
+from birthday.signals import beatles_name_rejected, birthday_reminders_due
 
 from . import kinds
 from .recording import record_safely, user_fields
+from .reminders import record_reminders
 from .tracking import handle_tracking_event
+
+logger = structlog.get_logger(__name__)
 
 
 def on_beatles_name_rejected(sender, first_name: str, last_name: str, user=None, **kwargs) -> None:
     payload = {"first_name": first_name, "last_name": last_name, **user_fields(user)}
     record_safely(kinds.BEATLES_NAME_REJECTED.name, payload)
+
+
+def on_birthday_reminders_due(sender, user, reminders: list, now, **kwargs) -> None:
+    """The reminders due for one user in this pass: one email with those not yet sent."""
+    try:
+        record_reminders(user, reminders, now=now)
+    except Exception:
+        payload = {**user_fields(user), "reminders": [r.as_json() for r in reminders]}
+        logger.exception("alert_record_failed", kind=kinds.BIRTHDAY_REMINDER.name, payload=payload)
 
 
 def on_login_locked(
@@ -51,6 +64,9 @@ def on_tracking_event(sender, event: AnymailTrackingEvent, esp_name: str, **kwar
 def connect() -> None:
     beatles_name_rejected.connect(
         on_beatles_name_rejected, dispatch_uid="alerts.on_beatles_name_rejected"
+    )
+    birthday_reminders_due.connect(
+        on_birthday_reminders_due, dispatch_uid="alerts.on_birthday_reminders_due"
     )
     tracking.connect(on_tracking_event, dispatch_uid="alerts.on_tracking_event")
     login_locked.connect(on_login_locked, dispatch_uid="alerts.on_login_locked")

@@ -46,10 +46,12 @@ def record_event(
     now: dt.datetime | None = None,
     recipients: QuerySet[AlertRecipient] | None = None,
     is_test: bool = False,
+    dispatch: bool = True,
 ) -> Alert:
     """Record one event of a registered kind, with a send pass that will see it (tasks).
 
     `recipients` (the admin's test alert) addresses it to those instead of the kind's audience.
+    `dispatch=False`: the caller queues the send pass (one for a batch of reminders).
     """
     kinds.get(kind)  # an unknown kind fails here, not in every later pass
     with transaction.atomic():
@@ -62,6 +64,7 @@ def record_event(
         )
         if recipients is not None:
             alert.addressed_to.set(recipients)
-        tasks.dispatch_recorded()
+        if dispatch:
+            tasks.dispatch_recorded()
     logger.info("alert_recorded", alert_id=alert.pk, kind=kind)
     return alert

@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 
 from core.emails import render_email, site_link
 
-from . import kinds
+from . import kinds, unsubscribe
 from .models import Alert, Delivery
 from .windows import window_bounds
 
@@ -39,12 +39,14 @@ def build_message(delivery: Delivery, *, language: str | None = None) -> EmailMu
     else:
         template_dir = kinds.get(delivery.kind).template_dir
         context = alert_context(delivery.alert)
+    # An email of a kind unsubscribes its recipient from that kind in one click (RFC 8058).
+    unsubscribe_url = unsubscribe.link_for_kind(delivery.recipient_id, delivery.kind)
     message = alert_email(
         template_dir,
-        context,
+        {**context, "unsubscribe_url": unsubscribe_url},
         to=delivery.recipient.email,
         language=language,
-        headers={"Message-ID": delivery.message_id},
+        headers={"Message-ID": delivery.message_id, **unsubscribe.headers(unsubscribe_url)},
     )
     message.metadata = provider_metadata(delivery)
     return message

@@ -10,6 +10,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import connections, router, transaction
 from django.tasks import TaskResultStatus, task
+from django_periodic_tasks import scheduled_task
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
 
@@ -26,6 +27,9 @@ def send_deliveries(ids: list[int] | None = None) -> int:
     return run_send(ids)
 
 
+# Also every minute from the scheduler: work a failed pass left due (the database refused the
+# claim, the queue refused the on-commit task) goes out without waiting for the next event.
+@scheduled_task(cron="* * * * *", name="alerts.sweep")
 @carries_own_context
 @task
 def sweep(token: str = "") -> int:

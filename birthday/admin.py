@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
 from .forms import SubmittedBirthdayForm
-from .models import Birthday, Congratulation, Tag
+from .models import Birthday, Congratulation, ReminderPass, Tag
 from .rejections import RejectionLimitReached, Submission
 from .views import rejection_limit_page
 
@@ -37,3 +37,17 @@ class BirthdayAdmin(admin.ModelAdmin):
 class CongratulationAdmin(admin.ModelAdmin):
     list_display = ["birthday", "author", "created_at"]
     list_select_related = ["birthday", "author"]
+
+
+@admin.register(ReminderPass)
+class ReminderPassAdmin(admin.ModelAdmin):
+    """The hourly reminder passes, read-only: did the last one run, and what did it find."""
+
+    list_display = ["started_at", "hour", "finished_at", "users", "reminders"]
+    date_hierarchy = "started_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -24,7 +24,6 @@ import structlog
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.preferences import Notice, zone_named
@@ -55,10 +54,6 @@ class Reminder:
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
-    @property
-    def path(self) -> str:
-        return reverse("birthday:detail", args=[self.birthday_id])
-
     def as_json(self) -> dict:
         """Plain JSON, for an event's payload."""
         return {
@@ -69,7 +64,6 @@ class Reminder:
             "date": self.date.isoformat(),
             "days_left": self.days_left,
             "age": self.age,
-            "path": self.path,
         }
 
 
@@ -92,39 +86,49 @@ def due_dates(user, now: dt.datetime, *, ignore_hour: bool = False) -> dict[dt.d
     return {today + dt.timedelta(days=n): n for n in sorted(_NOTICES.intersection(chosen))}
 
 
-def due_reminders(
+def due_batches(
     now: dt.datetime, *, ignore_hour: bool = False, batch_size: int = BATCH_SIZE
-) -> Iterator[tuple[object, list[Reminder]]]:
-    """(user, reminders) for every account with reminders due at `now`, in user id order."""
-    users = get_user_model()._default_manager.filter(is_active=True, reminders_enabled=True)
+) -> Iterator[list[tuple[object, list[Reminder]]]]:
+    """For each batch of accounts (by id): (user, reminders) of those with reminders due."""
+    # Never to an address its owner has not confirmed (an account made by signing up).
+    users = get_user_model()._default_manager.filter(
+        is_active=True, email_confirmed=True, reminders_enabled=True
+    )
     last_pk = 0
     while batch := list(users.filter(pk__gt=last_pk).order_by("pk")[:batch_size]):
         last_pk = batch[-1].pk
         dates = {user.pk: due_dates(user, now, ignore_hour=ignore_hour) for user in batch}
         found = _reminders(dates)
-        for user in batch:
-            if found.get(user.pk):
-                yield user, found[user.pk]
+        yield [(user, found[user.pk]) for user in batch if found.get(user.pk)]
+
+
+def due_reminders(now: dt.datetime, **options) -> Iterator[tuple[object, list[Reminder]]]:
+    """(user, reminders) for every account with reminders due at `now`, in user id order."""
+    for batch in due_batches(now, **options):
+        yield from batch
 
 
 def send_reminders(now: dt.datetime | None = None, *, ignore_hour: bool = False) -> PassResult:
-    """One pass: `birthday_reminders_due` once per account that has reminders due."""
+    """One pass: `birthday_reminders_due` once per account that has reminders due.
+
+    A batch of accounts is one transaction, so that what receivers record commits (and is
+    handed on) together; each account's receivers run in a savepoint of their own, and one
+    that fails is logged and undone without stopping the rest.
+    """
     now = now or timezone.now()
     users = reminders = 0
-    for user, due in due_reminders(now, ignore_hour=ignore_hour):
-        for receiver, error in birthday_reminders_due.send_robust(
-            sender=Birthday, user=user, reminders=due, now=now
-        ):
-            if error is not None:
-                logger.error(
-                    "reminder_receiver_failed",
-                    user_id=user.pk,
-                    receiver=getattr(receiver, "__qualname__", repr(receiver)),
-                    error=type(error).__name__,
-                    exc_info=error,
-                )
-        users += 1
-        reminders += len(due)
+    for batch in due_batches(now, ignore_hour=ignore_hour):
+        with transaction.atomic():
+            for user, due in batch:
+                try:
+                    with transaction.atomic():
+                        birthday_reminders_due.send(
+                            sender=Birthday, user=user, reminders=due, now=now
+                        )
+                except Exception:
+                    logger.exception("reminder_receiver_failed", user_id=user.pk)
+                users += 1
+                reminders += len(due)
     logger.info("reminder_pass_done", users=users, reminders=reminders, ignore_hour=ignore_hour)
     return PassResult(users, reminders)
 

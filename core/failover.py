@@ -59,7 +59,12 @@ def sent_by(message: EmailMessage, connection: BaseEmailBackend) -> str:
     if name := getattr(message, "sent_by", ""):
         return name
     path = f"{type(connection).__module__}.{type(connection).__qualname__}"
-    return next((name for name, known in BACKENDS.items() if known == path), path)
+    return short_name(path) or path
+
+
+def short_name(path: str) -> str | None:
+    """`smtp`, `postmark`, ... for a backend's dotted path; None for one we do not name."""
+    return next((name for name, known in BACKENDS.items() if known == path), None)
 
 
 def failover_mailers() -> dict[str, list[str]]:
@@ -94,7 +99,7 @@ def longest_send(config: dict[str, Any]) -> float | None:
 def _longest_member_send(entry: dict[str, Any]) -> float | None:
     path = entry.get("BACKEND", "")
     options = entry.get("OPTIONS", {})
-    name = next((name for name, known in BACKENDS.items() if known == path), None)
+    name = short_name(path)
     if name in _INSTANT:
         return 0.0
     if name == "smtp":

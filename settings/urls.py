@@ -11,6 +11,7 @@ from core.views import media
 urlpatterns = [
     path("", include("birthday.urls")),
     path("auth/", include("accounts.urls")),
+    path("", include("alerts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # The alerts app's admin pages that are not a model's (dashboard, previews), before the admin.
     path("admin/alerts/", include("alerts.admin_urls")),

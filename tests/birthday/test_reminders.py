@@ -97,11 +97,12 @@ def test_the_hour_is_the_users_own_and_now_ignores_it():
 
 
 @pytest.mark.django_db
-def test_reminders_off_inactive_accounts_and_strangers_birthdays_are_not_due():
+def test_reminders_off_inactive_or_unconfirmed_accounts_get_none():
     off = UserFactory(reminders_enabled=False)
     gone = UserFactory(is_active=False)
+    unconfirmed = UserFactory(email_confirmed=False)
     keeper = UserFactory()
-    for user in (off, gone, keeper):
+    for user in (off, gone, unconfirmed, keeper):
         BirthdayFactory(author=user, birthday=D(1990, 5, 17))
     assert list(due(at(MOSCOW, 2026, 5, 17, 9))) == [keeper.username]
 

@@ -11,6 +11,7 @@ from django_periodic_tasks.models import ScheduledTask
 from django_periodic_tasks.scheduler import PeriodicTaskScheduler
 from django_periodic_tasks.sync import sync_code_schedules
 
+from birthday import reminders
 from birthday.models import ReminderPass
 from tests.factories import BirthdayFactory
 
@@ -58,3 +59,11 @@ def test_send_reminders_runs_a_pass_now(capsys):
     call_command("send_reminders", "--now")
     assert "Reminders due: 1; accounts: 1." in capsys.readouterr().out
     assert ReminderPass.objects.get().hour is None
+
+
+def test_the_admin_lists_the_passes(admin_client):
+    reminders.run_pass(dt.datetime(2026, 5, 17, 6, 30, tzinfo=dt.UTC))
+    page = admin_client.get("/admin/birthday/reminderpass/")
+    assert page.status_code == 200
+    assert "Проходы напоминаний" in page.text
+    assert admin_client.get("/admin/birthday/reminderpass/add/").status_code == 403
