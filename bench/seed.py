@@ -131,7 +131,6 @@ def reminders_pass(users: str, birthdays: str) -> None:
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from birthday.models import Birthday
@@ -156,11 +155,18 @@ def reminders_pass(users: str, birthdays: str) -> None:
         ),
         batch_size=2000,
     )
+    queries = 0
+
+    def count(execute, sql, params, many, context):
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
     started = time.perf_counter()
-    with CaptureQueriesContext(connection) as queries:
+    with connection.execute_wrapper(count):  # no cap, unlike CaptureQueriesContext's 9,000
         call_command("send_reminders", "--now")
     seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "queries": len(queries.captured_queries)}))  # noqa: T201
+    print(json.dumps({"seconds": seconds, "queries": queries}))  # noqa: T201
 
 
 COMMANDS = {
