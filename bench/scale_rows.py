@@ -29,7 +29,7 @@ def reminders(workdir: Path) -> Row:
         f"{large['seconds']:.1f} s",
         target,
         large["seconds"] <= 60 and large["queries"] < 10_000 / 50,
-        bound="the database: reading the due birthdays and writing one alert per user, in bulk per batch",
+        bound="the database: reading due birthdays, writing one alert per user in bulk per batch",
     )
 
 
