@@ -15,7 +15,7 @@ concurrent pass took, the batch's savepoint is rolled back and its users go one 
 import datetime as dt
 
 import structlog
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from . import kinds, tasks
 from .models import Alert, ReminderKey
@@ -105,7 +105,7 @@ def _record_new(user, reminders: list, now: dt.datetime) -> Alert | None:
 def _send_pass_on_commit() -> None:
     """One send pass when the transaction commits, not one per user: birthday's pass commits a
     batch of accounts at once, and a queued pass sends every alert waiting."""
-    pending = transaction.get_connection().run_on_commit
+    pending = connection.run_on_commit
     if not any(callback is tasks.dispatch for _savepoints, callback, _robust in pending):
         transaction.on_commit(tasks.dispatch, robust=True)
 
