@@ -85,9 +85,15 @@ def fan_out_batch(*, now: dt.datetime | None = None, up_to: int | None = None) -
         everyone = {pk for pks in audiences.values() for pk in pks}
         locked = AlertRecipient.objects.filter(pk__in=everyone).select_for_update().order_by("pk")
         recipients = {recipient.pk: recipient for recipient in locked}
+        moments = [alert.occurred_at for alert in alerts]
+        may_hold = silences.any_between(min(moments), max(moments))
+        unthrottled: list[Delivery] = []  # plain individual emails, written in one INSERT
         for alert in alerts:
             with task_logs.for_request(alert.request_id):
                 for recipient in filter(None, map(recipients.get, audiences[alert.pk])):
+                    if not may_hold and _throttle_limit(alert) <= 0:
+                        unthrottled.append(_individual(alert, recipient))
+                        continue
                     delivery, digest = _deliver_or_fold(alert, recipient)
                     if delivery.status == Status.PENDING:
                         result.due.append(delivery.pk)
@@ -95,6 +101,7 @@ def fan_out_batch(*, now: dt.datetime | None = None, up_to: int | None = None) -
                         result.digests.append(digest)
                 deliveries = len(audiences[alert.pk])
                 logger.info("alert_fanned_out", alert_id=alert.pk, deliveries=deliveries)
+        result.due += [delivery.pk for delivery in Delivery.objects.bulk_create(unthrottled)]
         Alert.objects.filter(pk__in=[alert.pk for alert in alerts]).update(
             fanned_out_at=now or timezone.now()
         )
@@ -185,7 +192,7 @@ def _deliver_or_fold(alert: Alert, recipient: AlertRecipient) -> tuple[Delivery,
     than ALERTS_THROTTLE individual emails. Returns the delivery and the digest when this call
     created it (it needs scheduling).
     """
-    limit = settings.ALERTS_THROTTLE if kinds.get(alert.kind).throttled else 0
+    limit = _throttle_limit(alert)
     fields = {"alert": alert, "recipient": recipient, "kind": alert.kind}
     moment = alert.occurred_at
     held = silences.hold(alert, recipient, window_start=window_bounds(moment)[0])
@@ -194,12 +201,8 @@ def _deliver_or_fold(alert: Alert, recipient: AlertRecipient) -> tuple[Delivery,
     while True:
         start, end = window_bounds(moment)
         if limit <= 0 or _individual_count(recipient, alert.kind, start) < limit:
-            delivery = Delivery.objects.create(
-                **fields,
-                window_start=start,
-                next_attempt_at=alert.occurred_at,
-                message_id=new_message_id(),
-            )
+            delivery = _individual(alert, recipient, window_start=start)
+            delivery.save(force_insert=True)
             return delivery, None
         digest, created = Delivery.objects.get_or_create(
             recipient=recipient,
@@ -220,6 +223,25 @@ def _deliver_or_fold(alert: Alert, recipient: AlertRecipient) -> tuple[Delivery,
             )
             return delivery, digest if created else None
         moment = end
+
+
+def _throttle_limit(alert: Alert) -> int:
+    """Individual emails per recipient and window for this alert's kind; 0 means no limit."""
+    return settings.ALERTS_THROTTLE if kinds.get(alert.kind).throttled else 0
+
+
+def _individual(
+    alert: Alert, recipient: AlertRecipient, *, window_start: dt.datetime | None = None
+) -> Delivery:
+    """The (unsaved) individual email of this alert to this recipient, due at once."""
+    return Delivery(
+        alert=alert,
+        recipient=recipient,
+        kind=alert.kind,
+        window_start=window_start or window_bounds(alert.occurred_at)[0],
+        next_attempt_at=alert.occurred_at,
+        message_id=new_message_id(),
+    )
 
 
 def _individual_count(recipient: AlertRecipient, kind: str, window_start: dt.datetime) -> int:

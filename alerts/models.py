@@ -249,6 +249,10 @@ class SilenceQuerySet(models.QuerySet):
         at = at or timezone.now()
         return self.filter(starts_at__lte=at, ends_at__gt=at)
 
+    def overlapping(self, start: dt.datetime, end: dt.datetime) -> "SilenceQuerySet":
+        """Silences that hold at some moment from `start` to `end`, both included."""
+        return self.filter(starts_at__lte=end, ends_at__gt=start)
+
     def covering(self, recipient_id: int, kind: str, at: dt.datetime) -> "SilenceQuerySet":
         """The silences that keep this recipient's email of this kind at that moment."""
         return self.active(at).filter(

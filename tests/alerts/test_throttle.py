@@ -122,3 +122,27 @@ def test_an_event_after_its_digest_was_claimed_counts_in_the_next_window():
     assert Delivery.objects.get(pk=digest.pk).folded_count == 1
     individual = Delivery.objects.filter(window_start=T, alert__isnull=False)
     assert individual.exclude(status=Status.DIGESTED).count() == 5
+
+
+def test_unthrottled_events_no_silence_covers_fan_out_in_a_constant_number_of_queries(
+    settings, django_assert_max_num_queries
+):
+    """With the throttle off and no silence in sight, a batch's individual emails are written in
+    one INSERT: the fan-out's queries do not grow with the events (bench row 2)."""
+    from alerts.fanout import fan_out
+
+    settings.ALERTS_THROTTLE = 0
+    settings.ALERTS_BATCH_SIZE = 100
+
+    def fan_out_queries(count: int, start: dt.datetime) -> int:
+        storm(count, start=start, fan_out=False)
+        with django_assert_max_num_queries(1000) as captured:
+            due = fan_out().due
+        assert len(due) == count
+        return len(captured)
+
+    few = fan_out_queries(3, T)
+    many = fan_out_queries(30, T + dt.timedelta(hours=1))
+    assert many == few
+    assert Delivery.objects.filter(status=Status.PENDING).count() == 33
+    assert len(set(Delivery.objects.values_list("message_id", flat=True))) == 33
