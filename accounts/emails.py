@@ -39,22 +39,36 @@ def account_email(
     return render_email(templates, context, language=language, to=[user.email])
 
 
+def link_email(
+    user: AbstractBaseUser,
+    templates: str,
+    *,
+    lifetime: int,
+    language: str | None = None,
+    **links: str,
+) -> EmailMultiAlternatives:
+    """An email whose link works for `lifetime` seconds from now; the email states until when."""
+    now = timezone.now()
+    expires_at = now + dt.timedelta(seconds=lifetime)
+    return account_email(
+        user, templates, language=language, now=now, expires_at=expires_at, **links
+    )
+
+
 def password_reset_email(
     user: AbstractBaseUser, token: str, *, language: str | None = None
 ) -> EmailMultiAlternatives:
     """The link expires PASSWORD_RESET_TIMEOUT seconds from now, which the email states."""
-    now = timezone.now()
     path = reverse(
         "password_reset_confirm",
         kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": token},
     )
-    return account_email(
+    return link_email(
         user,
         "accounts/email/password_reset",
-        language=language,
         reset_url=site_link(path),
-        now=now,
-        expires_at=now + dt.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT),
+        lifetime=settings.PASSWORD_RESET_TIMEOUT,
+        language=language,
     )
 
 
@@ -80,15 +94,13 @@ def confirmation_email(
     user: AbstractBaseUser, token: str, *, language: str | None = None
 ) -> EmailMultiAlternatives:
     """A sign-up's confirmation link; it expires ACCOUNT_CONFIRMATION_TIMEOUT seconds on."""
-    now = timezone.now()
     path = reverse("confirm_address", kwargs={"token": token})
-    return account_email(
+    return link_email(
         user,
         "accounts/email/confirm_address",
-        language=language,
         confirm_url=site_link(path),
-        now=now,
-        expires_at=now + dt.timedelta(seconds=settings.ACCOUNT_CONFIRMATION_TIMEOUT),
+        lifetime=settings.ACCOUNT_CONFIRMATION_TIMEOUT,
+        language=language,
     )
 
 
