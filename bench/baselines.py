@@ -2,13 +2,17 @@
 
 `tutorial`: Django's send_mail per message, as the tutorial does: one SMTP connection each.
 `smtplib`: raw smtplib over one connection, each message built with the standard library in the
-loop (the same text + HTML alert, no Django, no database): the ceiling for sending alerts.
+loop, no Django, no database: the ceiling for sending alerts. It sends the worker's own email
+(bench.seed alert_email, read as JSON from stdin): the same subject, addresses, text, HTML and
+headers, a Date and a new Message-ID each, as Django adds them.
 Run as `python -m bench.baselines MODE COUNT PORT`; prints the seconds taken.
 """
 
+import json
 import sys
 import time
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 
 import django
 
@@ -27,16 +31,24 @@ def tutorial(count: int) -> float:
     return time.perf_counter() - started
 
 
-def raw_smtplib(count: int, port: int) -> float:
+def raw_smtplib(count: int, port: int, email: dict) -> float:
     import smtplib
 
+    domain = email["from"].rpartition("@")[2]
     started = time.perf_counter()
     with smtplib.SMTP("127.0.0.1", port) as connection:
         for _ in range(count):
             message = EmailMessage()
-            message["Subject"], message["From"], message["To"] = SUBJECT, SENDER, RECIPIENT
-            message.set_content(BODY)
-            message.add_alternative(f"<p><strong>{BODY}</strong></p>", subtype="html")
+            message["Subject"], message["From"], message["To"] = (
+                email["subject"],
+                email["from"],
+                email["to"],
+            )
+            message["Date"], message["Message-ID"] = formatdate(), make_msgid(domain=domain)
+            for name, value in email["headers"].items():
+                message[name] = value
+            message.set_content(email["text"])
+            message.add_alternative(email["html"], subtype="html")
             connection.send_message(message)
     return time.perf_counter() - started
 
@@ -47,5 +59,5 @@ if __name__ == "__main__":
         django.setup()
         seconds = tutorial(count)
     else:
-        seconds = raw_smtplib(count, port)
+        seconds = raw_smtplib(count, port, json.load(sys.stdin))
     print(seconds)  # noqa: T201

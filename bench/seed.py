@@ -85,6 +85,9 @@ def list_queries() -> None:
     print(len(queries.captured_queries))  # noqa: T201
 
 
+BEATLES_PAYLOAD = {"first_name": "Ринго", "last_name": "Старр", "user_id": None, "username": None}
+
+
 def alerts(count: str) -> None:
     """Record `count` Beatles alerts in one transaction; print the moment their tasks are queued."""
     from django.db import transaction
@@ -92,11 +95,32 @@ def alerts(count: str) -> None:
     from alerts import kinds
     from alerts.recording import record_event
 
-    payload = {"first_name": "Ринго", "last_name": "Старр", "user_id": None, "username": None}
     with transaction.atomic():
         for _ in range(int(count)):
-            record_event(kinds.BEATLES_NAME_REJECTED.name, payload)
+            record_event(kinds.BEATLES_NAME_REJECTED.name, BEATLES_PAYLOAD)
         transaction.on_commit(lambda: print(time.time()))  # noqa: T201  (after the enqueues)
+
+
+def alert_email() -> None:
+    """The email a worker sends for one of `alerts`' alerts, as JSON (nothing is written):
+    what the raw smtplib baseline builds again with the standard library."""
+    from django.utils import timezone
+
+    from alerts import kinds
+    from alerts.models import Alert, AlertRecipient, Delivery, new_message_id
+    from alerts.rendering import build_message
+
+    kind = kinds.BEATLES_NAME_REJECTED.name
+    alert = Alert(pk=1, kind=kind, occurred_at=timezone.now(), payload=BEATLES_PAYLOAD)
+    recipient = AlertRecipient.objects.subscribed_to(kind).order_by("pk").first()
+    delivery = Delivery(
+        pk=1, alert=alert, recipient=recipient, kind=kind, message_id=new_message_id()
+    )
+    email = build_message(delivery)
+    headers = {k: v for k, v in email.extra_headers.items() if k != "Message-ID"}
+    fields = {"subject": email.subject, "from": email.from_email, "to": email.to[0]}
+    html = email.alternatives[0].content
+    print(json.dumps({**fields, "headers": headers, "text": email.body, "html": html}))  # noqa: T201
 
 
 def alert_stats() -> None:
@@ -173,6 +197,7 @@ COMMANDS = {
     "users": users,
     "recipients": recipients,
     "birthdays": birthdays,
+    "alert_email": alert_email,
     "first_birthday": first_birthday,
     "list_queries": list_queries,
     "alerts": alerts,
