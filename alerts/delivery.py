@@ -1,4 +1,4 @@
-"""Sending deliveries: claim atomically, send a batch over one connection, back off, sweep.
+"""Sending deliveries: claim atomically, send batches over the pass's connections, back off, sweep.
 
 Each outcome follows the one retry policy (core.retry): a transient error is tried again after
 a backoff, up to ALERTS_MAX_ATTEMPTS; a permanent one (SMTP 5xx, provider 4xx, a message that
@@ -107,8 +107,10 @@ class Lease:
         self._renewed = time.monotonic()
 
 
-def send_claimed(token: str, deliveries: list[Delivery], *, now: dt.datetime) -> BatchResult:
-    """Send claimed deliveries over ALERTS_SEND_CONCURRENCY connections; record each outcome.
+def send_claimed(
+    token: str, deliveries: list[Delivery], *, now: dt.datetime, lanes: sending.Lanes
+) -> BatchResult:
+    """Send claimed deliveries over the pass's lanes; record each outcome.
 
     Messages are rendered here while the lanes already send the first ones (alerts.sending);
     each lane asks the lease before each message (renewing it when due). The sent deliveries
@@ -137,8 +139,7 @@ def send_claimed(token: str, deliveries: list[Delivery], *, now: dt.datetime) ->
     def still_ours(index: int) -> bool:
         return lease.holds(built[index][0].pk)
 
-    lanes = min(settings.ALERTS_SEND_CONCURRENCY, len(deliveries))
-    outcomes = sending.send_all(messages(), lanes=lanes, before_send=still_ours)
+    outcomes = lanes.send_all(messages(), before_send=still_ours)
     sent = []
     for (delivery, message), outcome in zip(built, outcomes, strict=True):
         if isinstance(outcome.error, DatabaseError):
@@ -169,18 +170,19 @@ def send_due(
     """
     ids = None if ids is None else list(ids)
     total = BatchResult()
-    while True:
-        moment = now or timezone.now()
-        token, deliveries = claim(ids, now=moment)
-        if not deliveries:
-            if ids is not None:
-                _add_not_yet_due(ids, moment, total)
-            return total
-        if on_claim is not None:
-            on_claim(moment + dt.timedelta(seconds=settings.ALERTS_CLAIM_TIMEOUT), token)
-        if on_full_batch is not None and len(deliveries) == settings.ALERTS_BATCH_SIZE:
-            on_full_batch()
-        total.merge(send_claimed(token, deliveries, now=moment))
+    with sending.Lanes(settings.ALERTS_SEND_CONCURRENCY) as lanes:
+        while True:
+            moment = now or timezone.now()
+            token, deliveries = claim(ids, now=moment)
+            if not deliveries:
+                if ids is not None:
+                    _add_not_yet_due(ids, moment, total)
+                return total
+            if on_claim is not None:
+                on_claim(moment + dt.timedelta(seconds=settings.ALERTS_CLAIM_TIMEOUT), token)
+            if on_full_batch is not None and len(deliveries) == settings.ALERTS_BATCH_SIZE:
+                on_full_batch()
+            total.merge(send_claimed(token, deliveries, now=moment, lanes=lanes))
 
 
 def _add_not_yet_due(ids: list[int], now: dt.datetime, result: BatchResult) -> None:

@@ -165,3 +165,18 @@ def test_a_batch_through_a_provider_keeps_each_message_its_own_provider_id(concu
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (Status.SENT, 2)
     assert delivery.provider_message_id == "later-id"
+
+
+def test_a_pass_keeps_its_connections_open_across_its_batches(concurrent, alerts_smtp, settings):
+    settings.ALERTS_BATCH_SIZE = 5
+    AlertRecipientFactory.create_batch(14)
+    alert = record(BEATLES, PAYLOAD, now=T)
+
+    result = send_due(now=T)
+
+    assert len(result.sent) == 15  # three batches of five
+    assert len(alerts_smtp.messages) == 15
+    assert {str(m["Message-ID"]) for m in alerts_smtp.messages} == set(
+        alert.deliveries.values_list("message_id", flat=True)
+    )
+    assert alerts_smtp.connections <= LANES  # not LANES per batch

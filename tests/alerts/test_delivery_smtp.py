@@ -13,6 +13,7 @@ from core.retry import backoff
 from tests.factories import AlertRecipientFactory
 from tests.support import pipeline
 from tests.support.moments import WINDOW_START
+from tests.support.smtp import RecordingHandler
 
 BEATLES = kinds.BEATLES_NAME_REJECTED.name
 PAYLOAD = {"first_name": "Ринго", "last_name": "Старр", "user_id": None, "username": None}
@@ -171,3 +172,40 @@ def test_a_rendering_error_fails_that_delivery_and_the_batch_goes_on(
 
 def everyone():
     return AlertRecipient.objects.all()
+
+
+class MessagesPerConnection(RecordingHandler):
+    """A server that takes `limit` messages per connection, then answers 421 and hangs up, as
+    servers that cap a session do."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        taken = getattr(session, "taken", 0)
+        if taken >= self.limit:
+            return "421 4.7.0 Too many messages in this session"
+        session.taken = taken + 1
+        envelope.mail_from = address
+        return "250 OK"
+
+
+def test_a_connection_the_server_hung_up_is_opened_again_for_the_next_message(
+    alerts_smtp, settings
+):
+    settings.ALERTS_SEND_CONCURRENCY = 1
+    alerts_smtp.handler = MessagesPerConnection(limit=2)
+    alerts_smtp.stop()
+    alerts_smtp.start()
+    AlertRecipientFactory.create_batch(4)
+    alert = record()
+
+    result = send_due(now=T)
+
+    statuses = [d.status for d in alert.deliveries.order_by("pk")]
+    assert statuses == [Status.SENT, Status.SENT, Status.PENDING, Status.SENT, Status.SENT]
+    assert len(result.sent) == 4 and len(alerts_smtp.messages) == 4
+    assert alerts_smtp.connections == 2
+    refused = alert.deliveries.get(status=Status.PENDING)
+    assert "421" in refused.last_error and refused.next_attempt_at == T + backoff(1)
