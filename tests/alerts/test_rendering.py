@@ -111,3 +111,16 @@ def test_an_alert_is_written_in_the_site_language_whoever_raised_it():
 
     assert in_a_visitors_request.body == in_site_language.body
     assert "В админке" in in_site_language.body
+
+
+@pytest.mark.django_db
+def test_an_english_preview_has_the_lesson_line_in_english():
+    delivery, _ = message_for("<b>Ринго</b>")
+
+    message = build_message(delivery, language="en")
+
+    assert message.subject == "Another Beatles member"
+    assert "<b>Ринго</b> Старр tried to publish an entry!" in message.body
+    assert "пытался" not in message.body
+    html = html_of(message)
+    assert "<strong>&lt;b&gt;Ринго&lt;/b&gt; Старр</strong> tried to publish an entry!" in html
