@@ -1,6 +1,7 @@
 """Who receives alerts, what happened, and one row per email that goes (or went) out."""
 
 import datetime as dt
+import functools
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -18,8 +19,13 @@ from . import kinds
 
 def new_message_id() -> str:
     """A Message-ID at the domain of ALERTS_FROM_EMAIL, kept by its delivery for every attempt."""
-    domain = parseaddr(settings.ALERTS_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
-    return make_msgid(domain=domain)
+    return make_msgid(domain=_domain_of(settings.ALERTS_FROM_EMAIL))
+
+
+@functools.cache
+def _domain_of(address: str) -> str:
+    """Parsed once per address: a storm asks for a Message-ID per delivery."""
+    return parseaddr(address)[1].rpartition("@")[2] or "localhost"
 
 
 class AlertRecipientQuerySet(models.QuerySet):

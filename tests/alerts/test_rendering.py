@@ -2,7 +2,7 @@ import pytest
 from django.utils import translation
 
 from alerts import kinds
-from alerts.models import Delivery
+from alerts.models import Delivery, new_message_id
 from alerts.rendering import build_message
 from core.emails import SUBJECT_MAX_LENGTH, clean_subject
 from tests.factories import AlertRecipientFactory
@@ -124,3 +124,14 @@ def test_an_english_preview_has_the_lesson_line_in_english():
     assert "пытался" not in message.body
     html = html_of(message)
     assert "<strong>&lt;b&gt;Ринго&lt;/b&gt; Старр</strong> tried to publish an entry!" in html
+
+
+@pytest.mark.django_db
+def test_the_message_id_is_at_the_domain_of_the_sender_the_settings_name(settings):
+    settings.ALERTS_FROM_EMAIL = "Birthday alerts <alerts@mail.acme.not>"
+    delivery, message = message_for("Ринго")
+
+    assert delivery.message_id.endswith("@mail.acme.not>")
+    assert message.message()["Message-ID"] == delivery.message_id
+    settings.ALERTS_FROM_EMAIL = "alerts@other.acme.not"
+    assert new_message_id().endswith("@other.acme.not>")
