@@ -160,39 +160,50 @@ def provider(workdir: Path, api: ProviderStandIn, memory: Memory, events: int = 
     )
 
 
-def scale_out(workdir: Path, api: ProviderStandIn, memory: Memory, events: int = 50) -> Row:
-    """Row 5: PostgreSQL, the same stand-in, one sender per worker: 1 vs 4 worker processes."""
+def scale_out(
+    workdir: Path, api: ProviderStandIn, memory: Memory, events: int = 48, rounds: int = 2
+) -> Row:
+    """Row 5: PostgreSQL, the same stand-in, one sender per worker: 1 vs 4 worker processes.
+
+    Eight processes on a shared machine: 1 and 4 workers take turns, `rounds` times each, and
+    each keeps its best round (as row 2).
+    """
     name = "Scale-out on PostgreSQL: 1 vs 4 workers, ALERTS_SEND_CONCURRENCY=1"
     target = "≥ 3.5 ×, no delivery twice"
     if not postgres_available():
         return skipped("5", name, target, "not run: PostgreSQL is not reachable")
     messages = events * 10
-    # Batches of 10: the 500 alerts split evenly over 4 workers (50 batches, not 10).
+    # Batches of 10: 480 alerts are 48 batches, 12 for each of 4 workers (with 500, one worker
+    # would send a 13th batch while the others wait: the row would time the split, not the workers).
     site = Site(
         workdir, "scale", postgres=True, ALERTS_THROTTLE="0", ALERTS_BATCH_SIZE="10", **api.env()
     )
     site.seed("recipients", "9")
-    rates, duplicates = [], 0
+    rates: dict[int, list[float | None]] = {1: [], 4: []}
+    duplicates = 0
     try:
         site.start(scheduler=True)
-        for workers in (1, 4):
-            with_workers(site, workers, **SEQUENTIAL)
-            rates.append(deliver(site, api, events, messages))
-            time.sleep(0.5)  # a late duplicate would still arrive
-            duplicates += api.duplicates()
+        for _ in range(rounds):
+            for workers, turns in rates.items():
+                with_workers(site, workers, **SEQUENTIAL)
+                turns.append(deliver(site, api, events, messages))
+                time.sleep(0.5)  # a late duplicate would still arrive
+                duplicates += api.duplicates()
     finally:
         site.stop()
         memory.add(site)
-    one, four = (rate or 0 for rate in rates)
+    one, four = (max(rate or 0 for rate in turns) for turns in rates.values())
     ratio = four / one if one else 0
+    all_arrived = None not in rates[1] + rates[4]
     return Row(
         "5",
         f"{name} ({messages} alerts in batches of 10, stand-in answering in "
         f"{api.delay * 1000:.0f} ms)",
-        f"1 worker {one:.1f} msg/s, 4 workers {four:.1f} msg/s; duplicates {duplicates}",
+        f"1 worker {one:.1f} msg/s, 4 workers {four:.1f} msg/s (best of {rounds} turns each); "
+        f"duplicates {duplicates}",
         f"{ratio:.2f} ×",
         target,
-        None not in rates and ratio >= 3.5 and duplicates == 0,
+        all_arrived and ratio >= 3.5 and duplicates == 0,
         bound="the provider's answer time per worker (each sends one message at a time); "
         "4 workers can at most quadruple it, less the claims they contend for",
     )
