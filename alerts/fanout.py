@@ -70,6 +70,7 @@ def fan_out_batch(*, now: dt.datetime | None = None, up_to: int | None = None) -
     Each alert counts in the throttle window of the moment it occurred, however late the pass.
     """
     result = FanOutResult()
+    fanned: list[tuple[Alert, int]] = []  # logged once committed: no log line holds the lock
     with transaction.atomic():
         waiting = Alert.objects.filter(fanned_out_at__isnull=True).order_by("pk")
         if up_to is not None:
@@ -99,13 +100,15 @@ def fan_out_batch(*, now: dt.datetime | None = None, up_to: int | None = None) -
                         result.due.append(delivery.pk)
                     if digest is not None:
                         result.digests.append(digest)
-                deliveries = len(audiences[alert.pk])
-                logger.info("alert_fanned_out", alert_id=alert.pk, deliveries=deliveries)
+            fanned.append((alert, len(audiences[alert.pk])))
         result.due += [delivery.pk for delivery in Delivery.objects.bulk_create(unthrottled)]
         Alert.objects.filter(pk__in=[alert.pk for alert in alerts]).update(
             fanned_out_at=now or timezone.now()
         )
         result.alerts = len(alerts)
+    for alert, deliveries in fanned:
+        with task_logs.for_request(alert.request_id):
+            logger.info("alert_fanned_out", alert_id=alert.pk, deliveries=deliveries)
     return result
 
 
