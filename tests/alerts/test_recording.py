@@ -1,3 +1,4 @@
+import datetime as dt
 import importlib.util
 
 import pytest
@@ -8,7 +9,7 @@ from django.db import connection
 from alerts import kinds, receivers
 from alerts.fanout import fan_out
 from alerts.models import Alert, Delivery
-from alerts.recording import record_event
+from alerts.recording import insert, record_event
 from alerts.tasks import send_deliveries
 from birthday.forms import BirthdayForm
 from birthday.signals import beatles_name_rejected
@@ -184,3 +185,26 @@ def test_a_send_pass_that_cannot_be_queued_loses_neither_the_answer_nor_the_aler
     assert BEATLES_ERROR in response.content.decode()
     alert = Alert.objects.get()
     assert alert.fanned_out_at is None  # the sweep's to send
+
+
+@pytest.mark.django_db
+def test_the_outbox_insert_writes_the_row_that_save_would():
+    """The request path's hand-written INSERT (alerts.recording.insert) against the ORM's."""
+    fields = {
+        "kind": BEATLES,
+        "occurred_at": dt.datetime(2026, 3, 1, 12, 30, 5, 123456, tzinfo=dt.UTC),
+        "payload": {"first_name": "Ринго', NULL); --", "nested": [1, None, "\u2028", {"a": True}]},
+        "is_test": True,
+        "request_id": "req-1",
+    }
+    ours = Alert(**fields)
+    insert(ours)
+    theirs = Alert.objects.create(**fields)
+
+    columns = [f.attname for f in Alert._meta.concrete_fields if not f.primary_key]
+    stored = Alert.objects.values(*columns)
+    assert ours.pk is not None and ours.pk != theirs.pk
+    assert stored.get(pk=ours.pk) == stored.get(pk=theirs.pk)
+    assert stored.get(pk=ours.pk)["payload"] == fields["payload"]
+    ours.addressed_to.set([AlertRecipientFactory()])  # a saved row: relations work
+    assert ours.addressed_to.count() == 1
