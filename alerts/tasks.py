@@ -18,6 +18,7 @@ from core.retry import defer
 from core.task_logs import carries_own_context
 
 from . import delivery, fanout, silences
+from .models import Alert
 
 
 @carries_own_context
@@ -94,17 +95,25 @@ def dispatch_recorded() -> None:
 
     With the database backend the pass is queued in that same transaction (one commit on the
     request path: the task row appears with the alert, never before it), unless one is already
-    waiting to start; since that one could start before our commit and miss the alert, we look
-    again once committed. Other backends (inline delivery, the tests' immediate one) get the
-    pass after the commit.
+    waiting to start. Could that one start before our commit, it would miss the alert: then we
+    look again once committed. Other backends (inline delivery, the tests' immediate one) get
+    the pass after the commit.
     """
     if settings.ALERTS_DELIVERY != "inline" and _database_backend() is not None:
-        if _pass_waiting():
-            transaction.on_commit(queue_pass, robust=True)
-        else:
+        if not _pass_waiting():
             send_deliveries.enqueue()
+        elif not _claims_wait_for_our_commit():
+            transaction.on_commit(queue_pass, robust=True)
     else:
         transaction.on_commit(dispatch, robust=True)
+
+
+def _claims_wait_for_our_commit() -> bool:
+    """SQLite, tasks and alerts in one database: the alert's INSERT took the write lock, held
+    until our commit, and a worker claims a task only under that lock (exclusive_transaction),
+    so the waiting pass cannot start before it sees our alert. PostgreSQL claims concurrently."""
+    db = router.db_for_write(DBTaskResult)
+    return connections[db].vendor == "sqlite" and db == router.db_for_write(Alert)
 
 
 def queue_pass() -> None:
