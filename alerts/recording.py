@@ -6,10 +6,11 @@ A crash after the commit loses nothing: the next send pass or the sweep fans the
 """
 
 import datetime as dt
+import functools
 
 import structlog
 from django.db import connections, router, transaction
-from django.db.models import QuerySet
+from django.db.models import Field, QuerySet
 from django.utils import timezone
 
 from core import task_logs
@@ -79,17 +80,24 @@ def insert(alert: Alert) -> None:
     INSERT ... RETURNING: SQLite and PostgreSQL, the databases the site runs on.
     """
     db = connections[router.db_for_write(Alert)]
-    meta = Alert._meta
-    fields = [field for field in meta.concrete_fields if not field.primary_key]
-    columns = ", ".join(db.ops.quote_name(field.column) for field in fields)
-    values = ", ".join(["%s"] * len(fields))
-    table, pk = db.ops.quote_name(meta.db_table), db.ops.quote_name(meta.pk.column)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING {pk}"  # noqa: S608
+    sql, fields = _insert_sql(db.alias)
     params = [field.get_db_prep_save(field.pre_save(alert, True), db) for field in fields]
     with db.cursor() as cursor:
         cursor.execute(sql, params)
         alert.pk = cursor.fetchone()[0]
     alert._state.adding, alert._state.db = False, db.alias
+
+
+@functools.cache
+def _insert_sql(alias: str) -> tuple[str, list[Field]]:
+    """The INSERT of `insert` for one database, built on its first use."""
+    db, meta = connections[alias], Alert._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(db.ops.quote_name(field.column) for field in fields)
+    values = ", ".join(["%s"] * len(fields))
+    table, pk = db.ops.quote_name(meta.db_table), db.ops.quote_name(meta.pk.column)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING {pk}"  # noqa: S608
+    return sql, fields
 
 
 def record_events(
